@@ -1,0 +1,3 @@
+export * from './bytes.ts'
+export * from './keccak.ts'
+export * from './secp256k1.ts'
