@@ -1,0 +1,6 @@
+export * from './errors.ts'
+export * from './host-abi.ts'
+export * from './instrument.ts'
+export * from './limits.ts'
+export { INK_PER_GAS } from './opcodes.ts'
+export * from './validate.ts'
