@@ -2,14 +2,15 @@
 // lld (--target=wasm32). Outputs go to sdk/dtvm/build/wasm/<lang>-<name>.wasm.
 // Usage: node scripts/build-wasm.ts      (also imported by tests, which build on demand)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 
 const packageDir = path.resolve(import.meta.dirname, '..')
 export const WASM_BUILD_DIR = path.join(packageDir, 'build/wasm')
 
-export type WasmExample = 'as-erc20' | 'as-pricer' | 'c-erc20' | 'c-pricer'
-export const WASM_EXAMPLES: readonly WasmExample[] = ['as-erc20', 'as-pricer', 'c-erc20', 'c-pricer']
+export type WasmExample = 'as-erc20' | 'as-pricer' | 'as-forwarder' | 'c-erc20' | 'c-pricer'
+export const WASM_EXAMPLES: readonly WasmExample[] = ['as-erc20', 'as-pricer', 'as-forwarder', 'c-erc20', 'c-pricer']
 
 function source(name: WasmExample): string {
   const [lang, contract] = name.split('-') as ['as' | 'c', string]
@@ -84,6 +85,49 @@ export function buildWasmExample(name: WasmExample): string {
   return output
 }
 
+export type SolidityArtifact = { abi: unknown[]; bytecode: `0x${string}` }
+
+/**
+ * Compiles wasm-examples/solidity/*.sol (npm solc, optimizer on, cancun) into
+ * build/wasm/solidity.json, once per source change; returns the artifacts by contract name.
+ */
+export function solidityExamples(): Record<string, SolidityArtifact> {
+  const dir = path.join(packageDir, 'wasm-examples/solidity')
+  const output = path.join(WASM_BUILD_DIR, 'solidity.json')
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sol'))
+    .sort()
+  if (
+    !newerThanSources(
+      output,
+      files.map((f) => path.join(dir, f)),
+    )
+  ) {
+    const require = createRequire(import.meta.url)
+    const solc = require('solc') as { compile(input: string): string }
+    const sources = Object.fromEntries(files.map((f) => [f, { content: readFileSync(path.join(dir, f), 'utf8') }]))
+    const settings = {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: 'cancun',
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+    }
+    const result = JSON.parse(solc.compile(JSON.stringify({ language: 'Solidity', sources, settings }))) as {
+      errors?: Array<{ severity: string; formattedMessage: string }>
+      contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
+    }
+    const errors = (result.errors ?? []).filter((e) => e.severity === 'error')
+    if (errors.length > 0)
+      throw new Error(`solidity examples failed to compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
+    const artifacts: Record<string, SolidityArtifact> = {}
+    for (const contracts of Object.values(result.contracts))
+      for (const [name, c] of Object.entries(contracts))
+        artifacts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }
+    mkdirSync(WASM_BUILD_DIR, { recursive: true })
+    writeFileSync(output, JSON.stringify(artifacts))
+  }
+  return JSON.parse(readFileSync(output, 'utf8')) as Record<string, SolidityArtifact>
+}
+
 /** The bytes of a built example, building it first if needed. */
 export function wasmExample(name: WasmExample): Uint8Array {
   return new Uint8Array(readFileSync(buildWasmExample(name)))
@@ -91,4 +135,5 @@ export function wasmExample(name: WasmExample): Uint8Array {
 
 if (import.meta.main) {
   for (const name of WASM_EXAMPLES) console.log(`built ${path.relative(process.cwd(), buildWasmExample(name))}`)
+  console.log(`compiled ${Object.keys(solidityExamples()).length} Solidity example contracts`)
 }

@@ -326,6 +326,7 @@ export class WasmRuntime {
       return finish('success', new Uint8Array())
     } catch (error) {
       if (error instanceof FrameExit) return finish(error.status, error.output, error.reason)
+      if (error instanceof WasmHostFatalError) throw error
       if (error instanceof WebAssembly.RuntimeError) {
         const trap = trapGlobal.value as number
         if (trap === TRAP_OUT_OF_INK) return finish('halt', new Uint8Array(), 'OutOfGas')
