@@ -48,6 +48,12 @@ export class ModuleCache {
     )
   }
 
+  /** What a frame needs to know before instantiating (validates and instruments on a miss, never compiles). */
+  describe(codeHash: string, bytes: Uint8Array): { hasDeploy: boolean; initialPages: number } {
+    const entry = this.entry(codeHash, bytes)
+    return { hasDeploy: entry.hasDeploy, initialPages: entry.initialPages }
+  }
+
   /** The compiled module, compiling on demand if the background job has not finished. */
   get(codeHash: string, bytes: Uint8Array): PreparedModule {
     const entry = this.entry(codeHash, bytes)

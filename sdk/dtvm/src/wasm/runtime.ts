@@ -143,11 +143,13 @@ export class WasmRuntime {
   }
 
   run(input: WasmFrameInput, host: WasmHost): WasmFrameResult {
-    const prepared = this.cache.get(input.codeHash, input.module)
-    const fixedGas = WASM_CALL_BASE_GAS + GAS_PER_INITIAL_PAGE * BigInt(prepared.initialPages)
+    const info = this.cache.describe(input.codeHash, input.module)
+    const fixedGas = WASM_CALL_BASE_GAS + GAS_PER_INITIAL_PAGE * BigInt(info.initialPages)
     if (input.gas < fixedGas) return { status: 'halt', output: new Uint8Array(), gasLeft: 0n, haltReason: 'OutOfGas' }
-    if (input.entry === 'deploy' && !prepared.hasDeploy)
+    // No constructor: nothing runs at deployment, and compilation stays in the background.
+    if (input.entry === 'deploy' && !info.hasDeploy)
       return { status: 'success', output: new Uint8Array(), gasLeft: input.gas - fixedGas }
+    const prepared = this.cache.get(input.codeHash, input.module)
 
     let memory: WebAssembly.Memory | undefined
     let inkGlobal: WebAssembly.Global | undefined

@@ -29,10 +29,13 @@ export function validateWasmContract(bytes: Uint8Array): ValidatedContract {
   if (bytes.length > WASM_LIMITS.maxModuleBytes)
     throw new WasmValidationError(`module is ${bytes.length} bytes; the limit is ${WASM_LIMITS.maxModuleBytes}`)
   const module = parseModule(bytes)
-  try {
-    new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)
-  } catch (error) {
-    throw new WasmValidationError(`engine rejected the module: ${(error as Error).message}`)
+  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
+    // Compile only to obtain the engine's explanation of what is malformed.
+    try {
+      new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)
+    } catch (error) {
+      throw new WasmValidationError(`engine rejected the module: ${(error as Error).message}`)
+    }
   }
 
   if (module.types.length > WASM_LIMITS.maxTypes)
