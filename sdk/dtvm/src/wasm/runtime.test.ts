@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { keccak256, toHex } from '@spnkit/crypto'
 import { decodeErrorResult, decodeFunctionResult, encodeAbiParameters, encodeFunctionData, parseAbi } from 'viem'
 import { type WasmExample, wasmExample } from '../../scripts/build-wasm.ts'
-import { type Address, type WasmFrameInput, type WasmHost, WasmRuntime } from './runtime.ts'
+import { type Address, type WasmFrameInput, type WasmHost, WasmHostFatalError, WasmRuntime } from './runtime.ts'
 
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
@@ -203,4 +203,17 @@ test('pricers in AssemblyScript and C agree with the reference model and reject 
     assert.equal(bad.status, 'revert')
     assert.deepEqual(decodeErrorResult({ abi: erc20, data: toHex(bad.output) }).args, ['Pricer: price out of range'])
   }
+})
+
+test('a failure of the host itself (RangeError, out of memory) is fatal, never a contract result', () => {
+  class ExhaustedHost extends TestHost {
+    override sload(): never {
+      throw new RangeError('Maximum call stack size exceeded')
+    }
+  }
+  const host = new ExhaustedHost()
+  assert.throws(
+    () => run('as-erc20', host, encodeFunctionData({ abi: erc20, functionName: 'balanceOf', args: [alice] })),
+    (error: Error) => error instanceof WasmHostFatalError && /Maximum call stack/.test(error.message),
+  )
 })
