@@ -1,0 +1,5 @@
+export * from './deploy.ts'
+export * from './errors.ts'
+export * from './evidence.ts'
+export * from './evidence-submitter.ts'
+export * from './validator-set.ts'

@@ -1,0 +1,106 @@
+import type { Precompile } from '../precompiles/index.ts'
+import type { Account, World } from '../state/world.ts'
+import type { Address, BlockContext } from '../types.ts'
+import type { CodeAnalysis } from './analysis.ts'
+
+export const CALL = 0xf1
+export const CALLCODE = 0xf2
+export const DELEGATECALL = 0xf4
+export const STATICCALL = 0xfa
+export const CREATE = 0xf0
+export const CREATE2 = 0xf5
+
+/** Interpreter exit codes. */
+export const EXIT_SUCCESS = 0
+export const EXIT_REVERT = 1
+export const EXIT_HALT = 2
+/** The frame issued a CALL/CREATE and waits for it (the driver runs the child, then resumes). */
+export const EXIT_SUSPEND = 3
+
+export type TxContext = {
+  origin: Address
+  gasPrice: bigint
+  blobHashes: Uint8Array[]
+}
+
+/** Hook called before every instruction when tracing (EIP-3155). */
+export type StepTracer = (frame: Frame, pc: number, op: number, gasBefore: number, gasCost: number, sp: number) => void
+
+export type Env = {
+  world: World
+  block: BlockContext
+  blobBaseFee: bigint
+  tx: TxContext
+  precompiles: ReadonlyMap<number, Precompile>
+  tracer: StepTracer | undefined
+}
+
+/** A message to run: a call or a create, top-level or from an opcode. */
+export type Message = {
+  kind: number
+  caller: Address
+  /** The account whose storage and balance the code runs with (the new address for creates). */
+  address: Address
+  /** Whose code runs (differs from `address` for CALLCODE/DELEGATECALL). */
+  codeAddress: Address
+  /** CALLVALUE. */
+  value: bigint
+  /** Whether `value` moves from caller to address. */
+  transfer: boolean
+  input: Uint8Array
+  gas: number
+  isStatic: boolean
+  depth: number
+  /** Where the caller wants the output (calls from opcodes). */
+  retOffset: number
+  retSize: number
+}
+
+export type MessageResult = {
+  status: 0 | 1 | 2
+  gasLeft: number
+  output: Uint8Array
+  createdAddress?: Address
+  haltReason?: string
+}
+
+export const EMPTY = new Uint8Array(0)
+
+const STACK_WORDS = 1024
+const stackPool: Uint32Array[] = []
+
+/** One running call frame: everything the interpreter loop keeps between suspensions. */
+export class Frame {
+  readonly analysis: CodeAnalysis
+  readonly msg: Message
+  readonly account: Account
+  readonly snapshot: number
+  readonly isCreate: boolean
+  pc = 0
+  sp = 0
+  gas: number
+  readonly stack: Uint32Array
+  mem: Uint8Array = EMPTY
+  /** Active memory size in bytes (a multiple of 32). */
+  memSize = 0
+  returnData: Uint8Array = EMPTY
+  output: Uint8Array = EMPTY
+  pending: Message | undefined = undefined
+  haltReason = ''
+
+  constructor(analysis: CodeAnalysis, msg: Message, account: Account, snapshot: number) {
+    this.analysis = analysis
+    this.msg = msg
+    this.account = account
+    this.snapshot = snapshot
+    this.isCreate = msg.kind === CREATE || msg.kind === CREATE2
+    this.gas = msg.gas
+    // Frames at the same depth never live at the same time, so stacks are pooled by depth.
+    let s = stackPool[msg.depth]
+    if (s === undefined) {
+      s = new Uint32Array(STACK_WORDS * 8 + 8)
+      stackPool[msg.depth] = s
+    }
+    this.stack = s
+  }
+}

@@ -1,0 +1,21 @@
+export type { StepTracer } from './evm/frame.ts'
+export { create2Address, createAddress } from './evm/interpreter.ts'
+export { BlockExecutor } from './executor.ts'
+export { EMPTY_CODE_HASH, InMemoryState } from './state/memory-state.ts'
+export { World } from './state/world.ts'
+export { blobBaseFee, type ExecuteOptions, executeTransaction, intrinsicGas } from './tx.ts'
+export type {
+  AccessListEntry,
+  AccountDiff,
+  AccountInfo,
+  Address,
+  BlockContext,
+  Log,
+  RejectionCode,
+  StateDiff,
+  StateReader,
+  TxInput,
+  TxRejection,
+  TxResult,
+  TxStatus,
+} from './types.ts'
