@@ -1,2 +1,5 @@
 export * from './anvil.ts'
+export * from './checkpoint.ts'
+export * from './deploy.ts'
 export * from './foundry.ts'
+export * from './merkle.ts'

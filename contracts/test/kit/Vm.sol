@@ -53,6 +53,8 @@ interface Vm {
 
     // Gas measurement (written by `forge snapshot` / `forge test --gas-snapshot-check`)
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
+    function snapshotValue(string calldata name, uint256 value) external;
+    function cool(address target) external;
     function startSnapshotGas(string calldata name) external;
     function stopSnapshotGas() external returns (uint256 gasUsed);
 
@@ -62,6 +64,27 @@ interface Vm {
     function projectRoot() external view returns (string memory path);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
     function envOr(string calldata name, string calldata defaultValue) external view returns (string memory value);
+    function envOr(string calldata name, bool defaultValue) external view returns (bool value);
+    function envOr(string calldata name, address defaultValue) external view returns (address value);
+    function envOr(string calldata name, string calldata delim, address[] calldata defaultValue)
+        external
+        view
+        returns (address[] memory value);
+    function envOr(string calldata name, string calldata delim, uint256[] calldata defaultValue)
+        external
+        view
+        returns (uint256[] memory value);
+    function exists(string calldata path) external view returns (bool result);
+    function createDir(string calldata path, bool recursive) external;
+    function serializeAddress(string calldata objectKey, string calldata valueKey, address value)
+        external
+        returns (string memory json);
+    function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value)
+        external
+        returns (string memory json);
+    function writeJson(string calldata json, string calldata path) external;
+    function parseJsonAddress(string calldata json, string calldata key) external pure returns (address);
+    function keyExistsJson(string calldata json, string calldata key) external view returns (bool);
     function parseJsonBytes32(string calldata json, string calldata key) external pure returns (bytes32);
     function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
     function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);
