@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { devnetConfig } from './testing/config.ts'
+import { type Devnet, type DevnetChain, startDevnet } from './testing/devnet.ts'
+import { adminQuery, createTestDatabase, uniquePrefix } from './testing/postgres.ts'
+import { type RelayerChild, spawnRelayer, stopChild, writeConfig } from './testing/process.ts'
+import { dropRedisPrefix } from './testing/redis-cleanup.ts'
+import { sendMessages, waitForDeliveries } from './testing/traffic.ts'
+
+// Restart from every stage: a relayer child process is SIGKILLed again and again while messages
+// flow, each time noting which stages messages were in at the moment of the kill. Every stage of
+// every route must have been interrupted at least once, and still every message lands once.
+
+describe('SIGKILL and restart at every stage', () => {
+  let devnet: Devnet
+  let checkpointer: { stop: () => Promise<void> }
+  let db: { url: string; drop: () => Promise<void> }
+  let dir: string
+  let child: RelayerChild | undefined
+  let cleanupPrefix: string | undefined
+
+  before(async () => {
+    devnet = await startDevnet({ label: 'restart' })
+    // Slow checkpoints keep messages waiting in the checkpoint and inclusion stages for a while.
+    checkpointer = devnet.startCheckpointer(700)
+    db = await createTestDatabase('restart')
+    dir = mkdtempSync(path.join(tmpdir(), 'relayer-restart-'))
+  })
+  after(async () => {
+    if (child) await stopChild(child, 'SIGKILL')
+    await checkpointer?.stop()
+    await devnet?.stop()
+    await db?.drop()
+    rmSync(dir, { recursive: true, force: true })
+    if (cleanupPrefix) await dropRedisPrefix(cleanupPrefix)
+  })
+
+  it('delivers everything once although the relayer died in every stage', async () => {
+    const prefix = uniquePrefix('restart')
+    cleanupPrefix = prefix
+    const config = await devnetConfig(devnet, { databaseUrl: db.url, prefix, signers: 6 })
+    const configPath = writeConfig(config, path.join(dir, 'config.json'))
+    const logPath = path.join(dir, 'relayer.log')
+    child = spawnRelayer(configPath, logPath)
+    await child.ready
+    const [spn1, spn2] = devnet.spokes as [DevnetChain, DevnetChain]
+    const interrupted = new Set<string>()
+    const sent = []
+    for (let round = 0; round < 8; round++) {
+      sent.push(
+        ...(await sendMessages(
+          devnet,
+          [
+            { from: spn1, to: spn2, count: 4 },
+            { from: spn2, to: devnet.hub, count: 2 },
+            { from: devnet.hub, to: spn1, count: 2 },
+          ],
+          `restart-${round}`,
+        )),
+      )
+      await new Promise((r) => setTimeout(r, 600 + round * 150))
+      const stages = await adminQuery<{ stage: string }>(
+        "select distinct stage from relayer_messages where status <> 'delivered'",
+        [],
+        db.url,
+      ).catch(() => [])
+      for (const s of stages) interrupted.add(s.stage)
+      await stopChild(child, 'SIGKILL')
+      child = spawnRelayer(configPath, logPath)
+      await child.ready
+    }
+    assert.deepEqual(await waitForDeliveries(sent, 180_000), { delivered: sent.length, duplicates: 0, lost: [] })
+    for (const stage of ['checkpoint', 'submit', 'inclusion', 'deliver']) {
+      assert.ok(
+        interrupted.has(stage),
+        `a kill happened while messages were in ${stage} (saw ${[...interrupted].join(', ')})`,
+      )
+    }
+  })
+})
