@@ -1,9 +1,10 @@
-// `npm run conformance -- <file|dir>... [--trace] [--fork Cancun] [--quiet] [--exclude <path part>]...`
+// `npm run conformance -- <file|dir>... [--trace] [--jit] [--fork Cancun] [--quiet] [--exclude <path part>]...`
 // One JSON line per subtest (like geth's `evm statetest`), EIP-3155 trace lines on stderr with
 // --trace, and a closing `N passed, N failed`. Exit code 1 when any subtest fails.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Frame, StepTracer } from '../src/evm/frame.ts'
+import { setEvmTier } from '../src/evm/jit/tier.ts'
 import { OPCODE_NAMES } from '../src/evm/opcodes.ts'
 import { runSubtest, type StateTestJson } from './statetest.ts'
 
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!
     if (a === '--trace') trace = true
+    // Forces the compiled EVM tier on for every frame (tracing still uses the interpreter).
+    else if (a === '--jit') setEvmTier('always')
     else if (a === '--quiet') quiet = true
     else if (a === '--fork') fork = args[++i] ?? fork
     else if (a === '--exclude') excludes.push(args[++i] ?? '')
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     else paths.push(resolve(process.env.INIT_CWD ?? process.cwd(), a))
   }
   if (paths.length === 0) {
-    process.stderr.write('usage: npm run conformance -- <file|dir>... [--trace] [--fork Cancun] [--quiet]\n')
+    process.stderr.write('usage: npm run conformance -- <file|dir>... [--trace] [--jit] [--fork Cancun] [--quiet]\n')
     process.exit(2)
   }
   const files: string[] = []

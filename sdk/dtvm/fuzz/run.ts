@@ -1,7 +1,8 @@
-// `npm run fuzz:evm -- [--cases N] [--seed S]`: differential fuzzing against @ethereumjs/evm.
+// `npm run fuzz:evm -- [--cases N] [--seed S] [--jit]`: differential fuzzing against @ethereumjs/evm.
 // Mismatches are minimized and written to fuzz/regressions/ (replayed by fuzz.test.ts).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setEvmTier } from '../src/evm/jit/tier.ts'
 import { check } from './differential.ts'
 import { generateCase } from './generate.ts'
 import { minimize, serializeCase } from './minimize.ts'
@@ -12,6 +13,8 @@ const opt = (name: string, dflt: number): number => {
   return i >= 0 ? Number(args[i + 1]) : dflt
 }
 const cases = opt('--cases', 100_000)
+// --jit forces the compiled EVM tier on for our side of every case.
+if (args.includes('--jit')) setEvmTier('always')
 const seed = opt('--seed', 1)
 const dir = join(import.meta.dirname, 'regressions')
 let mismatches = 0

@@ -1,5 +1,6 @@
 export type { StepTracer } from './evm/frame.ts'
 export { create2Address, createAddress } from './evm/interpreter.ts'
+export { type EvmTierMode, evmTier, setEvmTier } from './evm/jit/tier.ts'
 export { BlockExecutor } from './executor.ts'
 export { EMPTY_CODE_HASH, InMemoryState } from './state/memory-state.ts'
 export { World } from './state/world.ts'

@@ -16,6 +16,8 @@ export const EXIT_REVERT = 1
 export const EXIT_HALT = 2
 /** The frame issued a CALL/CREATE and waits for it (the driver runs the child, then resumes). */
 export const EXIT_SUSPEND = 3
+/** A stepping tracer stopped the loop before an instruction (pc/sp/gas synced); only the compiled tier uses it. */
+export const EXIT_YIELD = 4
 
 export type TxContext = {
   origin: Address
@@ -23,8 +25,16 @@ export type TxContext = {
   blobHashes: Uint8Array[]
 }
 
-/** Hook called before every instruction when tracing (EIP-3155). */
-export type StepTracer = (frame: Frame, pc: number, op: number, gasBefore: number, gasCost: number, sp: number) => void
+/** Hook called before every instruction when tracing (EIP-3155); returning true stops the loop (EXIT_YIELD). */
+export type StepTracer = (
+  frame: Frame,
+  pc: number,
+  op: number,
+  gasBefore: number,
+  gasCost: number,
+  sp: number,
+  // biome-ignore lint/suspicious/noConfusingVoidType: ordinary tracers return nothing; the compiled tier's stepper returns true
+) => boolean | void
 
 export type Env = {
   world: World

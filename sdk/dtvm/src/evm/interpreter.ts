@@ -13,10 +13,12 @@ import {
   EXIT_REVERT,
   EXIT_SUCCESS,
   EXIT_SUSPEND,
+  EXIT_YIELD,
   type Frame,
   STATICCALL,
 } from './frame.ts'
 import { DEFINED, STACK_IN, STACK_OUT } from './opcodes.ts'
+import { sstoreGas } from './storage-gas.ts'
 import {
   add,
   byteOf,
@@ -45,7 +47,6 @@ import {
   toNum,
   toSmallSigned,
 } from './word.ts'
-import { sstoreGas } from './storage-gas.ts'
 
 const MAX_CODE_SIZE = 24576
 const MAX_INITCODE_SIZE = 2 * MAX_CODE_SIZE
@@ -64,13 +65,14 @@ function memCost(words: number): number {
 }
 
 /** Gas to grow memory so that byte `end - 1` is addressable (Infinity when absurdly large). */
-function expansionCost(f: Frame, end: number): number {
+// Exported (with grow) for the compiled tier (jit/), which inlines memory access the same way.
+export function expansionCost(f: Frame, end: number): number {
   if (end <= f.memSize) return 0
   if (end > MAX_MEMORY_END) return Number.POSITIVE_INFINITY
   return memCost(Math.ceil(end / 32)) - memCost(f.memSize / 32)
 }
 
-function grow(f: Frame, end: number): void {
+export function grow(f: Frame, end: number): void {
   if (end <= f.memSize) return
   const newSize = Math.ceil(end / 32) * 32
   if (newSize > f.mem.length) {
@@ -199,7 +201,13 @@ export function interpret(env: Env, f: Frame): number {
   for (;;) {
     const op = code[pc]!
     const g = blockGas[pc]!
-    if (tracer !== undefined) tracer(f, pc, op, gas, g, sp)
+    // A tracer returning true stops before this instruction (the compiled tier steps one instruction this way).
+    if (tracer !== undefined && tracer(f, pc, op, gas, g, sp) === true) {
+      f.pc = pc
+      f.sp = sp
+      f.gas = gas
+      return EXIT_YIELD
+    }
     if (g !== 0) {
       if (gas < g) {
         f.pc = pc

@@ -15,7 +15,10 @@ import {
   type MessageResult,
   STATICCALL,
 } from './frame.ts'
-import { interpret, MAX_CODE_SIZE, precompileIndex } from './interpreter.ts'
+import { MAX_CODE_SIZE, precompileIndex } from './interpreter.ts'
+// Tier hook: runFrame picks the compiled tier or the interpreter at every frame start/resume
+// (setEvmTier('off') turns the compiled tier off).
+import { runFrame } from './jit/tier.ts'
 import { bytesToHex, fromAddress, setSmall, setZero } from './word.ts'
 
 function fail(reason: string): MessageResult {
@@ -130,7 +133,7 @@ export function runMessage(env: Env, msg: Message): MessageResult {
   const frames: Frame[] = [first]
   for (;;) {
     const f = frames[frames.length - 1]!
-    const exit = interpret(env, f)
+    const exit = runFrame(env, f)
     if (exit === EXIT_SUSPEND) {
       const child = f.pending!
       const started = begin(env, child)

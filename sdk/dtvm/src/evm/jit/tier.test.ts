@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict'
+import { after, test } from 'node:test'
+import { keccak256 } from '@spnkit/crypto'
+import { compare, runOurs } from '../../../fuzz/differential.ts'
+import { generateCase } from '../../../fuzz/generate.ts'
+import { cancunPrecompiles } from '../../precompiles/index.ts'
+import { InMemoryState } from '../../state/memory-state.ts'
+import { World } from '../../state/world.ts'
+import type { Address } from '../../types.ts'
+import { analyze, analyzeCached } from '../analysis.ts'
+import { CALL, type Env, type MessageResult } from '../frame.ts'
+import { runMessage } from '../vm.ts'
+import { bytesToHex } from '../word.ts'
+import { compile } from './compile.ts'
+import { evmTier, HOT_THRESHOLD, isCompiled, setEvmTier } from './tier.ts'
+
+const CALLER: Address = '0x1000000000000000000000000000000000000001'
+const TARGET: Address = '0x2000000000000000000000000000000000000002'
+
+after(() => setEvmTier('lazy'))
+
+function hex(s: string): Uint8Array {
+  return Uint8Array.from(s.match(/../g)!.map((b) => Number.parseInt(b, 16)))
+}
+
+/** Runs `code` at TARGET on a fresh world with the given tier; returns the result plus the logs. */
+function run(code: Uint8Array, mode: 'off' | 'always', gas = 100_000, input = new Uint8Array(0)) {
+  setEvmTier(mode)
+  const state = new InMemoryState()
+  state.setAccount(CALLER, { balance: 10n ** 18n })
+  state.setAccount(TARGET, { code, storage: new Map([[1n, 7n]]) })
+  const world = new World(state)
+  world.beginTx()
+  world.warmAddress(CALLER)
+  world.warmAddress(TARGET)
+  const env: Env = {
+    world,
+    block: {
+      chainId: 1n,
+      number: 1n,
+      timestamp: 1n,
+      coinbase: '0x0000000000000000000000000000000000000000',
+      gasLimit: 30_000_000n,
+      baseFee: 0n,
+      prevRandao: 0n,
+      excessBlobGas: 0n,
+      blockHash: () => new Uint8Array(32),
+    },
+    blobBaseFee: 1n,
+    tx: { origin: CALLER, gasPrice: 0n, blobHashes: [] },
+    precompiles: cancunPrecompiles,
+    tracer: undefined,
+  }
+  const msg = {
+    kind: CALL,
+    caller: CALLER,
+    address: TARGET,
+    codeAddress: TARGET,
+    value: 0n,
+    transfer: true,
+    input,
+    gas,
+    isStatic: false,
+    depth: 0,
+    retOffset: 0,
+    retSize: 0,
+  }
+  const r: MessageResult = runMessage(env, msg)
+  return { ...r, output: Buffer.from(r.output).toString('hex'), refund: world.refund }
+}
+
+function sameOnBothTiers(code: string, gas?: number): ReturnType<typeof run> {
+  const bytes = hex(code)
+  const interpreted = run(bytes, 'off', gas)
+  const compiled = run(bytes, 'always', gas)
+  assert.deepEqual(compiled, interpreted, `code ${code}`)
+  return compiled
+}
+
+test('compiled code matches the interpreter: arithmetic, memory, storage, loops, return', () => {
+  // for (i = 10; i != 0; i--) sum += i * i; sstore(0, sum); mstore(0, sum); return(0, 32)
+  const loop =
+    '600a6000' + // i=10, sum=0  [sum, i] stack: i then sum
+    '5b' + // 4: JUMPDEST
+    '81' +
+    '80' +
+    '02' +
+    '01' + // sum += i*i
+    '90' +
+    '6001' +
+    '90' +
+    '03' +
+    '90' + // i -= 1
+    '81' +
+    '6004' +
+    '57' + // if (i) goto 4
+    '80' +
+    '6000' +
+    '55' + // sstore(0, sum)
+    '6000' +
+    '52' +
+    '60206000f3' // mstore(0, sum); return(0, 32)
+  const ok = sameOnBothTiers(loop)
+  assert.equal(ok.status, 0)
+  assert.equal(BigInt(`0x${ok.output}`), 385n)
+})
+
+test('compiled code reports the same halts and gas: underflow, invalid jump, OOG in a block and in memory growth', () => {
+  assert.equal(sameOnBothTiers('6001' + '01').haltReason, 'StackUnderflow')
+  assert.equal(sameOnBothTiers('6003' + '56' + '00').haltReason, 'InvalidJump')
+  assert.equal(sameOnBothTiers('6001600101' + '00', 5).haltReason, 'OutOfGas')
+  assert.equal(sameOnBothTiers('6001' + '63ffffffff' + '52' + '00', 50_000).haltReason, 'OutOfGas')
+  assert.equal(sameOnBothTiers('fe').haltReason, 'InvalidOpcode(0xfe)')
+  // GAS reads the gas left after its block; SLOAD cold/warm; KECCAK of memory; REVERT with data
+  sameOnBothTiers('5a' + '6001' + '54' + '6001' + '54' + '01' + '60205f' + '20' + '5f52' + '60205ff3')
+  const reverted = sameOnBothTiers('6001' + '5f' + '52' + '6020' + '5f' + 'fd')
+  assert.equal(reverted.status, 1)
+})
+
+test('compiled code matches the interpreter on 300 fuzz cases (state, logs, gas, refunds)', () => {
+  for (let seed = 2_000_000; seed < 2_000_300; seed++) {
+    const c = generateCase(seed)
+    for (const a of c.accounts) if (a.code.length > 0) assert.doesNotThrow(() => compile(analyze(a.code)))
+    setEvmTier('off')
+    const interpreted = runOurs(c)
+    setEvmTier('always')
+    const compiled = runOurs(c)
+    assert.equal(compare(compiled, interpreted), undefined, `seed ${seed}`)
+  }
+})
+
+test('lazy mode compiles a hot code hash in a later macrotask and switches in', async () => {
+  const code = hex('6001600201' + '5f52' + '60205ff3')
+  // The same cache entry runMessage uses (analyses are cached per code hash).
+  const analysis = analyzeCached(() => bytesToHex(keccak256(code)), code)
+  for (let i = 0; i < HOT_THRESHOLD + 2; i++) {
+    setEvmTier('lazy')
+    const state = new InMemoryState()
+    state.setAccount(TARGET, { code })
+    const r = runLazy(state, code)
+    assert.equal(r.status, 0)
+    assert.equal(isCompiled(analysis), false, 'compilation never blocks the current call')
+  }
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(isCompiled(analysis), true)
+  assert.equal(evmTier(), 'lazy')
+  const r = runLazy(new InMemoryState(), code)
+  assert.equal(BigInt(`0x${Buffer.from(r.output).toString('hex')}`), 3n)
+})
+
+function runLazy(state: InMemoryState, code: Uint8Array): MessageResult {
+  state.setAccount(TARGET, { code })
+  const world = new World(state)
+  world.beginTx()
+  return runMessage(
+    {
+      world,
+      block: {
+        chainId: 1n,
+        number: 1n,
+        timestamp: 1n,
+        coinbase: '0x0000000000000000000000000000000000000000',
+        gasLimit: 30_000_000n,
+        baseFee: 0n,
+        prevRandao: 0n,
+        excessBlobGas: 0n,
+        blockHash: () => new Uint8Array(32),
+      },
+      blobBaseFee: 1n,
+      tx: { origin: CALLER, gasPrice: 0n, blobHashes: [] },
+      precompiles: cancunPrecompiles,
+      tracer: undefined,
+    },
+    {
+      kind: CALL,
+      caller: CALLER,
+      address: TARGET,
+      codeAddress: TARGET,
+      value: 0n,
+      transfer: true,
+      input: new Uint8Array(0),
+      gas: 100_000,
+      isStatic: false,
+      depth: 0,
+      retOffset: 0,
+      retSize: 0,
+    },
+  )
+}
+
+test('setEvmTier rejects an unknown mode', () => {
+  assert.throws(() => setEvmTier('fast' as 'off'), /unknown EVM tier mode 'fast'/)
+})
