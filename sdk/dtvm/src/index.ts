@@ -20,3 +20,6 @@ export type {
   TxResult,
   TxStatus,
 } from './types.ts'
+export { isWasmCode, WASM_CODE_PREFIX, wasmInitCode, wasmRuntime } from './wasm/evm-bridge.ts'
+export { HOST_FUNCTIONS, INK_PER_GAS, validateWasmContract, WASM_LIMITS, WasmValidationError } from './wasm/index.ts'
+export { WasmHostFatalError } from './wasm/runtime.ts'
