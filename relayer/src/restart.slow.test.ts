@@ -14,6 +14,8 @@ import { sendMessages, waitForDeliveries } from './testing/traffic.ts'
 // flow, each time noting which stages messages were in at the moment of the kill. Every stage of
 // every route must have been interrupted at least once, and still every message lands once.
 
+const STAGES = ['checkpoint', 'submit', 'inclusion', 'deliver'] as const
+
 describe('SIGKILL and restart at every stage', () => {
   let devnet: Devnet
   let checkpointer: { stop: () => Promise<void> }
@@ -61,19 +63,28 @@ describe('SIGKILL and restart at every stage', () => {
           `restart-${round}`,
         )),
       )
-      await new Promise((r) => setTimeout(r, 600 + round * 150))
-      const stages = await adminQuery<{ stage: string }>(
-        "select distinct stage from relayer_messages where status <> 'delivered'",
-        [],
-        db.url,
-      ).catch(() => [])
-      for (const s of stages) interrupted.add(s.stage)
+      // Kill at the moment a message sits in this round's target stage (round-robin over the
+      // stages), so every stage is interrupted whatever the machine's speed.
+      const target = STAGES[round % STAGES.length]!
+      const deadline = Date.now() + 20_000
+      while (Date.now() < deadline) {
+        const stages = await adminQuery<{ stage: string }>(
+          "select distinct stage from relayer_messages where status <> 'delivered'",
+          [],
+          db.url,
+        ).catch(() => [])
+        if (stages.some((s) => s.stage === target)) {
+          for (const s of stages) interrupted.add(s.stage)
+          break
+        }
+        await new Promise((r) => setTimeout(r, 25))
+      }
       await stopChild(child, 'SIGKILL')
       child = spawnRelayer(configPath, logPath)
       await child.ready
     }
     assert.deepEqual(await waitForDeliveries(sent, 180_000), { delivered: sent.length, duplicates: 0, lost: [] })
-    for (const stage of ['checkpoint', 'submit', 'inclusion', 'deliver']) {
+    for (const stage of STAGES) {
       assert.ok(
         interrupted.has(stage),
         `a kill happened while messages were in ${stage} (saw ${[...interrupted].join(', ')})`,
