@@ -1,0 +1,681 @@
+// The store: a versioned, authenticated map from 32-byte keys to byte values.
+//   get(key, version?)        synchronous (page cache + positioned reads), any retained version
+//   apply(version, ops)       one block: values + page records + commit in one write + one fdatasync
+//   proof(key, version?)      inclusion / non-inclusion proof; verifyProof() checks it
+//   snapshot(version?)        pins a version against pruning; readers never wait for a commit
+//   prune(below)              drops history below a version and garbage-collects the log
+import fs from 'node:fs'
+import { keccak256 } from '@spnkit/crypto'
+import { getU32, putU32, putU64 } from './bytes.ts'
+import {
+  CorruptFileError,
+  InvalidInputError,
+  StoreClosedError,
+  UnknownVersionError,
+  VersionPrunedError,
+} from './errors.ts'
+import {
+  BLOCK_DATA,
+  BLOCK_META,
+  type BlockInfo,
+  BlockWriter,
+  FRAME_HEADER,
+  FRAME_MOVE,
+  FRAME_PAGE,
+  FRAME_PRUNE,
+  SegmentLog,
+} from './log.ts'
+import {
+  EMPTY,
+  entryOff,
+  LEAF,
+  NODE,
+  nibble,
+  PAGE,
+  PAGE_DELTA,
+  Page,
+  readPageRecordHeader,
+  writePageRecord,
+} from './page.ts'
+import { PageIndex, type PageRecord } from './page-index.ts'
+import { buildProof } from './proof.ts'
+import { childPid, deleteLeaf, hashWorkingPages, insertLeaf, type WorkingPages } from './tree.ts'
+
+/** One write of a block: a value to store, or null to delete the key. */
+export type Op = { key: Uint8Array; value: Uint8Array | null }
+
+export type StoreOptions = {
+  /** Budget for decoded pages kept in memory (default 256 MiB). */
+  cacheBytes?: number
+  /** A new segment file starts once the head segment reaches this size (default 64 MiB). */
+  segmentBytes?: number
+  /** A page is rewritten in full once its cumulative delta exceeds this share of the full page (default 0.25). */
+  deltaShare?: number
+  /** Segments whose live share falls below this are rewritten by prune() (default 0.5). */
+  gcLiveShare?: number
+}
+
+export type StoreStats = {
+  latestVersion: number
+  oldestVersion: number
+  pageRecords: number
+  cachedPages: number
+  cacheBytes: number
+  preads: number
+  segments: number
+  diskBytes: number
+  truncatedBytes: number
+}
+
+export type PruneResult = {
+  boundary: number
+  deletedSegments: number
+  rewrittenSegments: number
+  movedValues: number
+  movedPages: number
+}
+
+const U32 = 4294967296
+const ZERO_ROOT = new Uint8Array(32)
+
+class LruPages {
+  private readonly map = new Map<string, Page>()
+  bytes = 0
+  readonly budget: number
+  constructor(budget: number) {
+    this.budget = budget
+  }
+  get size(): number {
+    return this.map.size
+  }
+  get(key: string): Page | undefined {
+    const p = this.map.get(key)
+    if (p) {
+      // Recently used moves to the back, so eviction takes the least recently used first.
+      this.map.delete(key)
+      this.map.set(key, p)
+    }
+    return p
+  }
+  set(key: string, page: Page): void {
+    this.delete(key)
+    this.map.set(key, page)
+    this.bytes += page.memoryBytes()
+    if (this.bytes <= this.budget) return
+    // Evict in a batch down to 90% of the budget, so the scan from the oldest end is amortised.
+    const target = this.budget * 0.9
+    for (const [k, p] of this.map) {
+      if (this.bytes <= target || p === page) break
+      this.map.delete(k)
+      this.bytes -= p.memoryBytes()
+    }
+  }
+  delete(key: string): void {
+    const old = this.map.get(key)
+    if (!old) return
+    this.bytes -= old.memoryBytes()
+    this.map.delete(key)
+  }
+}
+
+/** A version pinned for reading: pruning will not remove it until release(). */
+export type Snapshot = {
+  readonly version: number
+  readonly root: Uint8Array
+  get(key: Uint8Array): Uint8Array | undefined
+  proof(key: Uint8Array): Uint8Array
+  release(): void
+}
+
+export class Store {
+  readonly dir: string
+  private readonly log: SegmentLog
+  private readonly index = new PageIndex()
+  private readonly cache: LruPages
+  private readonly deltaShare: number
+  private readonly gcLiveShare: number
+  /** Committed versions (ascending) and their roots. Version 0 is the empty store. */
+  private readonly versions: number[] = [0]
+  private readonly roots: Uint8Array[] = [ZERO_ROOT]
+  private oldest = 0
+  /** Original value location (segment·2^32 + offset) → where GC moved it. */
+  private readonly moved = new Map<number, number>()
+  private readonly pins = new Map<number, number>()
+  private queue: Promise<unknown> = Promise.resolve()
+  /** Where the time of the last apply() went (ms): tree edits, hashing, encoding, write + fdatasync. */
+  lastApplyTimings = { editMs: 0, hashMs: 0, encodeMs: 0, writeMs: 0 }
+  private closed = false
+  private failed: Error | null = null
+
+  private constructor(dir: string, opts: StoreOptions) {
+    this.dir = dir
+    this.log = new SegmentLog(dir, opts.segmentBytes ?? 64 << 20)
+    this.cache = new LruPages(opts.cacheBytes ?? 256 << 20)
+    this.deltaShare = opts.deltaShare ?? 0.25
+    this.gcLiveShare = opts.gcLiveShare ?? 0.5
+  }
+
+  /** Opens (or creates) the store in `dir`, recovering to the last committed block. */
+  static open(dir: string, opts: StoreOptions = {}): Store {
+    const store = new Store(dir, opts)
+    store.recover()
+    return store
+  }
+
+  private recover(): void {
+    let boundary = 0
+    this.log.open(
+      (b: BlockInfo) => {
+        if (b.kind !== BLOCK_DATA) return
+        const last = this.versions[this.versions.length - 1] as number
+        if (b.version <= last)
+          throw new CorruptFileError(
+            this.log.fileOf(b.seg),
+            b.start,
+            `block version ${b.version} does not follow version ${last}`,
+          )
+        this.versions.push(b.version)
+        this.roots.push(b.root)
+      },
+      (type, buf, off, len, seg, fileOff) => {
+        if (type === FRAME_PAGE) {
+          const h = readPageRecordHeader(buf, off, off + len)
+          if (!h) throw new CorruptFileError(this.log.fileOf(seg), fileOff, 'malformed page record')
+          this.index.add(h.pid, h.version, seg, fileOff, len, h.kind, h.baseVersion)
+        } else if (type === FRAME_MOVE) {
+          for (let p = off; p + 16 <= off + len; p += 16)
+            this.moved.set(getU32(buf, p) * U32 + getU32(buf, p + 4), getU32(buf, p + 8) * U32 + getU32(buf, p + 12))
+        } else if (type === FRAME_PRUNE) {
+          boundary = Math.max(boundary, getU32(buf, off) * U32 + getU32(buf, off + 4))
+        }
+      },
+    )
+    if (boundary > 0) this.applyBoundary(boundary)
+  }
+
+  private applyBoundary(boundary: number): void {
+    this.index.prune(boundary)
+    this.oldest = boundary
+    let cut = 0
+    while (cut < this.versions.length && (this.versions[cut] as number) < boundary) cut++
+    this.versions.splice(0, cut)
+    this.roots.splice(0, cut)
+  }
+
+  // ── versions ───────────────────────────────────────────────────────────────────────────────────
+
+  get latestVersion(): number {
+    return this.versions[this.versions.length - 1] as number
+  }
+
+  get oldestVersion(): number {
+    return this.oldest
+  }
+
+  private check(): void {
+    if (this.closed) throw new StoreClosedError(this.dir)
+    if (this.failed) throw this.failed
+  }
+
+  private versionIndex(version: number | undefined): number {
+    this.check()
+    if (version === undefined) return this.versions.length - 1
+    if (!Number.isSafeInteger(version) || version < 0)
+      throw new InvalidInputError(`version must be a non-negative integer, got ${version}`)
+    if (version < this.oldest) throw new VersionPrunedError(version, this.oldest)
+    let lo = 0
+    let hi = this.versions.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const v = this.versions[mid] as number
+      if (v === version) return mid
+      if (v < version) lo = mid + 1
+      else hi = mid - 1
+    }
+    throw new UnknownVersionError(version, this.latestVersion)
+  }
+
+  /** The root committed at `version` (default: latest). The empty store's root is 32 zero bytes. */
+  root(version?: number): Uint8Array {
+    return (this.roots[this.versionIndex(version)] as Uint8Array).slice()
+  }
+
+  // ── reads ──────────────────────────────────────────────────────────────────────────────────────
+
+  private pageAt(pid: string, version: number): Page | null {
+    const rec = this.index.find(pid, version)
+    if (!rec) return null
+    const key = `${pid}@${rec.version}`
+    const hit = this.cache.get(key)
+    if (hit) return hit
+    const page = this.loadPage(pid, rec)
+    this.cache.set(key, page)
+    return page
+  }
+
+  private loadPage(pid: string, rec: PageRecord): Page {
+    const page = new Page(pid, rec.version)
+    const body = this.log.read(rec.seg, rec.off, rec.len)
+    const h = readPageRecordHeader(body, 0, body.length)
+    if (!h || h.pid !== pid || h.version !== rec.version)
+      throw new CorruptFileError(
+        this.log.fileOf(rec.seg),
+        rec.off,
+        `page record for ${pid || '(root)'}@${rec.version} does not match the index`,
+      )
+    if (h.kind === PAGE_DELTA) {
+      const baseRec = this.index.exact(pid, h.baseVersion)
+      if (!baseRec)
+        throw new CorruptFileError(
+          this.log.fileOf(rec.seg),
+          rec.off,
+          `delta page ${pid || '(root)'}@${rec.version} refers to missing base version ${h.baseVersion}`,
+        )
+      const base = this.log.read(baseRec.seg, baseRec.off, baseRec.len)
+      const bh = readPageRecordHeader(base, 0, base.length)
+      if (!bh || !page.applyEntries(base, bh.entriesOff, base.length, bh.count, false))
+        throw new CorruptFileError(
+          this.log.fileOf(baseRec.seg),
+          baseRec.off,
+          `malformed base page ${pid || '(root)'}@${h.baseVersion}`,
+        )
+      page.baseVersion = h.baseVersion
+      if (!page.applyEntries(body, h.entriesOff, body.length, h.count, true))
+        throw new CorruptFileError(
+          this.log.fileOf(rec.seg),
+          rec.off,
+          `malformed delta page ${pid || '(root)'}@${rec.version}`,
+        )
+    } else {
+      if (!page.applyEntries(body, h.entriesOff, body.length, h.count, false))
+        throw new CorruptFileError(
+          this.log.fileOf(rec.seg),
+          rec.off,
+          `malformed page ${pid || '(root)'}@${rec.version}`,
+        )
+      page.baseVersion = rec.version
+    }
+    page.modified = false
+    return page
+  }
+
+  private pageReader(version: number): (pid: string) => Page {
+    return (pid) => {
+      const p = this.pageAt(pid, version)
+      if (p) return p
+      if (pid === '') return new Page('', version)
+      throw new Error(`internal: page ${pid} missing at version ${version}`)
+    }
+  }
+
+  private readValue(seg: number, off: number, len: number): Uint8Array {
+    if (this.moved.size > 0) {
+      const to = this.moved.get(seg * U32 + off)
+      if (to !== undefined) return this.log.read(Math.floor(to / U32), to % U32, len)
+    }
+    return this.log.read(seg, off, len)
+  }
+
+  /** The value of `key` at `version` (default: latest committed), or undefined if absent. Synchronous. */
+  get(key: Uint8Array, version?: number): Uint8Array | undefined {
+    checkKey(key)
+    const v = this.versions[this.versionIndex(version)] as number
+    let page = this.pageAt('', v)
+    if (!page) return undefined
+    let ni = 0
+    for (let d = 0; d < 64; d++) {
+      const s = nibble(key, d)
+      const k = page.kind(ni, s)
+      if (k === EMPTY) return undefined
+      if (k === LEAF) {
+        if (!page.leafKeyEquals(ni, s, key)) return undefined
+        const n = page.node(ni)
+        const o = entryOff(n, s) + 64
+        return this.readValue(getU32(n, o), getU32(n, o + 4), getU32(n, o + 8))
+      }
+      if (k === NODE) ni = 1 + s
+      else {
+        const next: Page | null = this.pageAt(childPid(page, ni - 1, s), v)
+        if (!next) throw new Error(`internal: child page missing under ${page.pid || '(root)'} at version ${v}`)
+        page = next
+        ni = 0
+      }
+    }
+    return undefined
+  }
+
+  /** Proof for `key` at `version` (default latest): inclusion if present, non-inclusion if absent. */
+  proof(key: Uint8Array, version?: number): Uint8Array {
+    checkKey(key)
+    const v = this.versions[this.versionIndex(version)] as number
+    return buildProof(this.pageReader(v), key)
+  }
+
+  /** Pins `version` (default latest) for reading; prune() will not go past it until release(). */
+  snapshot(version?: number): Snapshot {
+    const i = this.versionIndex(version)
+    const v = this.versions[i] as number
+    const root = (this.roots[i] as Uint8Array).slice()
+    this.pins.set(v, (this.pins.get(v) ?? 0) + 1)
+    let released = false
+    return {
+      version: v,
+      root,
+      get: (key) => this.get(key, v),
+      proof: (key) => this.proof(key, v),
+      release: () => {
+        if (released) return
+        released = true
+        const n = (this.pins.get(v) ?? 1) - 1
+        if (n <= 0) this.pins.delete(v)
+        else this.pins.set(v, n)
+      },
+    }
+  }
+
+  // ── writes ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** Applies one block's writes as `version` (> latest) and returns its root once durable.
+   *  Calls are queued; readers keep seeing the previous version until the block is on disk. */
+  apply(version: number, ops: readonly Op[]): Promise<Uint8Array> {
+    this.check()
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new InvalidInputError(`version must be a positive integer, got ${version}`)
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as Op
+      checkKey(op.key, `ops[${i}].key`)
+      if (
+        op.value !== null &&
+        (!(op.value instanceof Uint8Array) || op.value.length === 0 || op.value.length >= U32 / 2)
+      )
+        throw new InvalidInputError(
+          `ops[${i}].value must be a non-empty Uint8Array (use null to delete), got ${describe(op.value)}`,
+        )
+    }
+    const run = this.queue.then(() => this.applyNow(version, ops))
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  private async applyNow(version: number, ops: readonly Op[]): Promise<Uint8Array> {
+    this.check()
+    const latest = this.latestVersion
+    if (version <= latest)
+      throw new InvalidInputError(`version ${version} must be greater than the latest committed version ${latest}`)
+    const { seg, start } = this.log.nextBlockStart()
+    const block = new BlockWriter(seg, start, version, BLOCK_DATA)
+    const ws = new Working(this, version, latest)
+    const t0 = performance.now()
+    for (const op of ops) {
+      if (op.value) {
+        const off = block.value(op.value)
+        insertLeaf(ws, op.key, keccak256(op.value), seg, off, op.value.length)
+      } else deleteLeaf(ws, op.key)
+    }
+    const t1 = performance.now()
+    const root = ws.pages.size > 0 ? hashWorkingPages(ws.pages) : (this.roots[this.roots.length - 1] as Uint8Array)
+    const t2 = performance.now()
+    const records: [Page, number, number, number][] = []
+    for (const page of ws.pages.values()) {
+      if (!page.modified) continue
+      const { base, delta } = page.encodedSizes()
+      const asDelta = page.baseVersion >= 0 && delta <= base * this.deltaShare
+      const bodyOff = block.frame(FRAME_PAGE, 0)
+      const before = block.w.pos
+      writePageRecord(block.w, page, asDelta)
+      const len = block.w.pos - before
+      block.patchLength(bodyOff, len)
+      if (!asDelta) {
+        page.baseVersion = version
+        page.changed.fill(0)
+      }
+      records.push([page, bodyOff, len, asDelta ? PAGE_DELTA : 0])
+    }
+    const bytes = block.finish(version, root)
+    const t3 = performance.now()
+    try {
+      await this.log.append(seg, start, bytes)
+      this.lastApplyTimings = { editMs: t1 - t0, hashMs: t2 - t1, encodeMs: t3 - t2, writeMs: performance.now() - t3 }
+    } catch (e) {
+      this.failed = new Error(
+        `writing block ${version} to ${this.log.fileOf(seg)} failed (${(e as Error).message}); reopen the store to recover`,
+      )
+      throw this.failed
+    }
+    for (const [page, off, len, kind] of records) {
+      this.index.add(page.pid, version, seg, off, len, kind, page.baseVersion)
+      page.modified = false
+      // Pages below the top two levels are each written only every few blocks: their hash heaps
+      // are cheaper to rebuild then than to keep in the cache budget.
+      if (page.depth > 2) page.dropHeaps()
+      this.cache.set(`${page.pid}@${version}`, page)
+    }
+    this.versions.push(version)
+    this.roots.push(root.slice())
+    return root.slice()
+  }
+
+  /** Hands the committed page object to the block being built, which edits it in place (no copy).
+   *  It leaves the cache first, so until the block is durable, readers of the committed version
+   *  load that page from its record on disk instead of seeing the edits. */
+  takeForWrite(pid: string, latest: number): Page | null {
+    const rec = this.index.find(pid, latest)
+    if (!rec) return null
+    const key = `${pid}@${rec.version}`
+    const page = this.cache.get(key) ?? this.loadPage(pid, rec)
+    this.cache.delete(key)
+    return page
+  }
+
+  // ── pruning and log GC ─────────────────────────────────────────────────────────────────────────
+
+  /** Forgets every version below `below` (clamped to the oldest pinned snapshot), then rewrites
+   *  segments that became mostly garbage and deletes segments with nothing live. Roots never
+   *  change: leaves commit to value hashes, not locations. */
+  prune(below: number): Promise<PruneResult> {
+    this.check()
+    if (!Number.isSafeInteger(below) || below < 0)
+      throw new InvalidInputError(`prune boundary must be a non-negative integer, got ${below}`)
+    const run = this.queue.then(() => this.pruneNow(below))
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  private async pruneNow(below: number): Promise<PruneResult> {
+    this.check()
+    let boundary = Math.min(below, this.latestVersion)
+    for (const v of this.pins.keys()) boundary = Math.min(boundary, v)
+    // Only committed versions can be boundaries (the newest one at or below the request).
+    let bi = this.versions.length - 1
+    while (bi > 0 && (this.versions[bi] as number) > boundary) bi--
+    boundary = this.versions[bi] as number
+    const result: PruneResult = {
+      boundary: Math.max(boundary, this.oldest),
+      deletedSegments: 0,
+      rewrittenSegments: 0,
+      movedValues: 0,
+      movedPages: 0,
+    }
+    if (boundary <= this.oldest) return result
+    this.applyBoundary(boundary)
+
+    // Live bytes per segment: retained page records and the values their leaves point to.
+    const live = new Map<number, number>()
+    const liveValues = new Map<number, [number, number]>() // current location → [original location, length]
+    const pageRecs: [string, PageRecord][] = []
+    for (const [pid, rec] of this.index.all()) {
+      pageRecs.push([pid, rec])
+      live.set(rec.seg, (live.get(rec.seg) ?? 0) + rec.len + FRAME_HEADER)
+      const body = this.log.read(rec.seg, rec.off, rec.len)
+      const h = readPageRecordHeader(body, 0, body.length)
+      if (!h) throw new CorruptFileError(this.log.fileOf(rec.seg), rec.off, 'malformed page record')
+      let p = h.entriesOff
+      for (let e = 0; e < h.count; e++) {
+        const k = body[p + 2] as number
+        p += 3
+        if (k === LEAF) {
+          const orig = getU32(body, p + 64) * U32 + getU32(body, p + 68)
+          const len = getU32(body, p + 72)
+          const cur = this.moved.get(orig) ?? orig
+          if (!liveValues.has(cur)) {
+            liveValues.set(cur, [orig, len])
+            const s = Math.floor(cur / U32)
+            live.set(s, (live.get(s) ?? 0) + len + FRAME_HEADER)
+          }
+          p += 76
+        } else if (k === PAGE || k === NODE) p += 32
+      }
+    }
+    const head = this.log.headId()
+    const victims = new Set<number>()
+    const empty: number[] = []
+    for (const id of this.log.segmentIds()) {
+      if (id === head) continue
+      const l = live.get(id) ?? 0
+      if (l === 0) empty.push(id)
+      else if (l < this.log.segmentSize(id) * this.gcLiveShare) victims.add(id)
+    }
+
+    // One meta block: copies of everything live in the victims, the value moves, the boundary.
+    const { seg, start } = this.log.nextBlockStart()
+    const block = new BlockWriter(seg, start, this.latestVersion, BLOCK_META)
+    const segCache = new Map<number, Uint8Array>()
+    const segBytes = (id: number) => {
+      let b = segCache.get(id)
+      if (!b) {
+        b = this.log.read(id, 0, this.log.segmentSize(id))
+        segCache.set(id, b)
+      }
+      return b
+    }
+    const pageMoves: [string, PageRecord, number][] = []
+    for (const [pid, rec] of pageRecs) {
+      if (!victims.has(rec.seg)) continue
+      const off = block.frame(FRAME_PAGE, rec.len)
+      block.w.bytes(segBytes(rec.seg), rec.off, rec.len)
+      pageMoves.push([pid, rec, off])
+    }
+    const valueMoves: [number, number][] = []
+    for (const [cur, [orig, len]] of liveValues) {
+      const s = Math.floor(cur / U32)
+      if (!victims.has(s)) continue
+      const off = block.value(segBytes(s).subarray(cur % U32, (cur % U32) + len))
+      valueMoves.push([orig, seg * U32 + off])
+    }
+    if (valueMoves.length > 0) {
+      block.frame(FRAME_MOVE, valueMoves.length * 16)
+      const m = new Uint8Array(valueMoves.length * 16)
+      valueMoves.forEach(([orig, to], i) => {
+        putU32(m, 16 * i, Math.floor(orig / U32))
+        putU32(m, 16 * i + 4, orig % U32)
+        putU32(m, 16 * i + 8, Math.floor(to / U32))
+        putU32(m, 16 * i + 12, to % U32)
+      })
+      block.w.bytes(m)
+    }
+    block.frame(FRAME_PRUNE, 8)
+    const b8 = new Uint8Array(8)
+    putU64(b8, 0, boundary)
+    block.w.bytes(b8)
+    const bytes = block.finish(this.latestVersion, this.roots[this.roots.length - 1] as Uint8Array)
+    await this.log.append(seg, start, bytes)
+    for (const [pid, rec, off] of pageMoves)
+      this.index.add(pid, rec.version, seg, off, rec.len, rec.kind, rec.baseVersion)
+    for (const [orig, to] of valueMoves) this.moved.set(orig, to)
+    for (const id of [...victims, ...empty]) this.log.deleteSegment(id)
+    if (victims.size + empty.length > 0) this.log.syncDir()
+    result.boundary = boundary
+    result.deletedSegments = empty.length
+    result.rewrittenSegments = victims.size
+    result.movedValues = valueMoves.length
+    result.movedPages = pageMoves.length
+    return result
+  }
+
+  /** Positioned reads issued so far (each page record or value read is one). */
+  get preadCount(): number {
+    return this.log.preads
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────
+
+  stats(): StoreStats {
+    let disk = 0
+    for (const id of this.log.segmentIds()) disk += this.log.segmentSize(id)
+    return {
+      latestVersion: this.latestVersion,
+      oldestVersion: this.oldest,
+      pageRecords: this.index.records,
+      cachedPages: this.cache.size,
+      cacheBytes: this.cache.bytes,
+      preads: this.log.preads,
+      segments: this.log.segmentIds().length,
+      diskBytes: disk,
+      truncatedBytes: this.log.truncatedBytes,
+    }
+  }
+
+  /** Waits for queued blocks, then closes the files. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.queue
+    this.closed = true
+    this.log.close()
+  }
+}
+
+/** Copy-on-write view of the pages for the version being built. */
+class Working implements WorkingPages {
+  readonly pages = new Map<string, Page>()
+  private readonly store: Store
+  private readonly version: number
+  private readonly latest: number
+  constructor(store: Store, version: number, latest: number) {
+    this.store = store
+    this.version = version
+    this.latest = latest
+  }
+  private copy(pid: string): Page {
+    const existing = this.pages.get(pid)
+    if (existing) return existing
+    const committed = this.store.takeForWrite(pid, this.latest)
+    let page: Page
+    if (committed) {
+      page = committed
+      page.version = this.version
+    } else if (pid === '') page = new Page('', this.version)
+    else throw new Error(`internal: page ${pid} referenced by its parent is missing at version ${this.latest}`)
+    this.pages.set(pid, page)
+    return page
+  }
+  root(): Page {
+    return this.copy('')
+  }
+  child(parent: Page, i: number, j: number): Page {
+    return this.copy(childPid(parent, i, j))
+  }
+  create(pid: string): Page {
+    const page = new Page(pid, this.version)
+    this.pages.set(pid, page)
+    return page
+  }
+  drop(pid: string): void {
+    this.pages.delete(pid)
+  }
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Uint8Array) return `${v.length} bytes`
+  return v === null ? 'null' : typeof v
+}
+
+function checkKey(key: Uint8Array, what = 'key'): void {
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new InvalidInputError(`${what} must be a 32-byte Uint8Array (a keccak-256 hash), got ${describe(key)}`)
+}
+
+/** Opens (or creates) a store directory; see Store.open. */
+export function openStore(dir: string, opts: StoreOptions = {}): Store {
+  fs.mkdirSync(dir, { recursive: true })
+  return Store.open(dir, opts)
+}
