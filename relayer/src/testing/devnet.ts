@@ -1,3 +1,4 @@
+import { checkpointDigest, headerHash, signCheckpoint, validatorsFromKeys } from '@spnkit/contracts'
 import {
   MailboxAbi,
   MailboxBytecode,
@@ -11,17 +12,15 @@ import {
   SPNManagerBytecode,
 } from '@spnkit/contracts/abi'
 import { type Anvil, startAnvil } from '@spnkit/contracts/anvil'
-import { keccak256Concat, privateKeyToAddress, signDigest, toHex } from '@spnkit/crypto'
+import { keccak256Concat, privateKeyToAddress, toHex } from '@spnkit/crypto'
 import {
   type Abi,
   type Address,
   createPublicClient,
   createWalletClient,
   defineChain,
-  encodeAbiParameters,
   type Hex,
   http,
-  keccak256,
   type PublicClient,
   parseAbi,
   type WalletClient,
@@ -129,59 +128,6 @@ async function write(
   if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`)
   return receipt
 }
-
-const CHECKPOINT_DOMAIN = keccak256(new TextEncoder().encode('spnkit.checkpoint.v1'))
-
-function checkpointDigest(
-  mainnetChainId: bigint,
-  cp: { spnId: number; epoch: bigint; height: bigint; stateRoot: Hex; outboxRoot: Hex },
-  headerHash: Hex,
-): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [
-        { type: 'bytes32' },
-        { type: 'uint256' },
-        { type: 'uint32' },
-        { type: 'uint64' },
-        { type: 'uint64' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-      ],
-      [CHECKPOINT_DOMAIN, mainnetChainId, cp.spnId, cp.epoch, cp.height, cp.stateRoot, cp.outboxRoot, headerHash],
-    ),
-  )
-}
-
-const headerHash = (h: {
-  spnId: number
-  epoch: bigint
-  captureBlock: bigint
-  validatorsRoot: Hex
-  totalPower: bigint
-  quorum: bigint
-  parentHash: Hex
-}): Hex =>
-  keccak256(
-    encodeAbiParameters(
-      [
-        {
-          type: 'tuple',
-          components: [
-            { name: 'spnId', type: 'uint32' },
-            { name: 'epoch', type: 'uint64' },
-            { name: 'captureBlock', type: 'uint64' },
-            { name: 'validatorsRoot', type: 'bytes32' },
-            { name: 'totalPower', type: 'uint256' },
-            { name: 'quorum', type: 'uint256' },
-            { name: 'parentHash', type: 'bytes32' },
-          ],
-        },
-      ],
-      [h],
-    ),
-  )
 
 export type DevnetOptions = { spokes?: number; validators?: number; label?: string; anvilArgs?: string[] }
 
@@ -298,8 +244,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     })
   }
 
-  const sign = (digest: Hex): Hex =>
-    `0x${validatorKeys.map((k) => Buffer.from(signDigest(Buffer.from(digest.slice(2), 'hex'), Buffer.from(k.slice(2), 'hex'))).toString('hex')).join('')}`
+  const signers = validatorsFromKeys(validatorKeys)
+  const sign = (digest: Uint8Array): Hex => signCheckpoint(digest, signers)
 
   const cpWallets = new Map<number, { pub: PublicClient; wallet: WalletClient }>()
   for (const c of [hub, ...spokes]) cpWallets.set(c.chainId, clients(c.rpcUrl, c.chainId, checkpointerKey))
