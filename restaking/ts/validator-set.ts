@@ -1,17 +1,12 @@
 // Validator-set headers (interfaces.md §2): hashing, verification, and reading them from mainnet.
+
+import { headerHash, type ValidatorSetHeader } from '@spnkit/contracts'
 import { type Address, encodeAbiParameters, type Hex, type PublicClient, keccak256 as viemKeccak } from 'viem'
 import { ValidatorSetsAbi } from '../abi/ValidatorSets.ts'
 import { ValidatorSetError } from './errors.ts'
 
-export type ValidatorSetHeader = {
-  spnId: number
-  epoch: bigint
-  captureBlock: bigint
-  validatorsRoot: Hex
-  totalPower: bigint
-  quorum: bigint
-  parentHash: Hex
-}
+// The header type and its hash are the protocol's (contracts/ts/checkpoint.ts); one definition.
+export { headerHash, type ValidatorSetHeader } from '@spnkit/contracts'
 
 /** One epoch's committed set: the header, its hash, and the list the root commits to. */
 export type ValidatorSet = {
@@ -20,26 +15,6 @@ export type ValidatorSet = {
   /** Consensus-key addresses, ascending, unique (lowercase hex). */
   validators: Address[]
   powers: bigint[]
-}
-
-const HEADER_ABI = [
-  {
-    type: 'tuple',
-    components: [
-      { name: 'spnId', type: 'uint32' },
-      { name: 'epoch', type: 'uint64' },
-      { name: 'captureBlock', type: 'uint64' },
-      { name: 'validatorsRoot', type: 'bytes32' },
-      { name: 'totalPower', type: 'uint256' },
-      { name: 'quorum', type: 'uint256' },
-      { name: 'parentHash', type: 'bytes32' },
-    ],
-  },
-] as const
-
-/** keccak256(abi.encode(header)). */
-export function headerHash(header: ValidatorSetHeader): Hex {
-  return viemKeccak(encodeAbiParameters(HEADER_ABI, [header]))
 }
 
 /** keccak256(abi.encode(address[] validators, uint256[] powers)). */
