@@ -2,7 +2,7 @@
 // lld (--target=wasm32). Outputs go to sdk/dtvm/build/wasm/<lang>-<name>.wasm.
 // Usage: node scripts/build-wasm.ts      (also imported by tests, which build on demand)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 
@@ -38,6 +38,9 @@ function sdkFiles(dir: string): string[] {
 export function buildWasmExample(name: WasmExample): string {
   mkdirSync(WASM_BUILD_DIR, { recursive: true })
   const output = path.join(WASM_BUILD_DIR, `${name}.wasm`)
+  // Test files run in parallel processes that may build the same example: each compiles to its own
+  // temporary file and renames it into place, so no reader ever sees a half-written module.
+  const temporary = `${output}.${process.pid}.tmp`
   const input = source(name)
   if (name.startsWith('as-')) {
     const inputs = [input, ...sdkFiles(path.join(packageDir, 'wasm-sdk/assemblyscript'))]
@@ -48,7 +51,7 @@ export function buildWasmExample(name: WasmExample): string {
       [
         input,
         '-o',
-        output,
+        temporary,
         '--runtime',
         'stub',
         '-O3',
@@ -76,12 +79,13 @@ export function buildWasmExample(name: WasmExample): string {
         '-Wl,--export=call',
         '-Wl,--export-if-defined=deploy',
         '-o',
-        output,
+        temporary,
         input,
       ],
       { cwd: packageDir, stdio: 'inherit' },
     )
   }
+  renameSync(temporary, output)
   return output
 }
 
@@ -123,7 +127,9 @@ export function solidityExamples(): Record<string, SolidityArtifact> {
       for (const [name, c] of Object.entries(contracts))
         artifacts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }
     mkdirSync(WASM_BUILD_DIR, { recursive: true })
-    writeFileSync(output, JSON.stringify(artifacts))
+    const temporary = `${output}.${process.pid}.tmp`
+    writeFileSync(temporary, JSON.stringify(artifacts))
+    renameSync(temporary, output)
   }
   return JSON.parse(readFileSync(output, 'utf8')) as Record<string, SolidityArtifact>
 }

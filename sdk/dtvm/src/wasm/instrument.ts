@@ -86,6 +86,8 @@ export function instrument(contract: ValidatedContract): Uint8Array {
   const copyHelper = growHelper + 1
   const fillHelper = growHelper + 2
   const initHelperBase = growHelper + 3 // one per data segment, in segment order
+  // memory.init is only valid (and can only occur) in modules with a data count section.
+  const initHelpers = module.dataCountSection ? module.dataSegmentCount : 0
 
   const out = new ByteWriter()
   out.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]))
@@ -115,7 +117,7 @@ export function instrument(contract: ValidatedContract): Uint8Array {
     growType,
     bulkType,
     bulkType,
-    ...Array.from({ length: module.dataSegmentCount }, () => bulkType),
+    ...Array.from({ length: initHelpers }, () => bulkType),
   ]
   section(
     out,
@@ -250,7 +252,7 @@ export function instrument(contract: ValidatedContract): Uint8Array {
   }
   bulk([0xfc, 10, 0, 0])
   bulk([0xfc, 11, 0])
-  for (let segment = 0; segment < module.dataSegmentCount; segment++) {
+  for (let segment = 0; segment < initHelpers; segment++) {
     const op = new ByteWriter().u8(0xfc).u32(8).u32(segment).u8(0).finish()
     bulk([...op])
   }
