@@ -2,48 +2,16 @@
 // (AssemblyScript and C) versus the same model in Solidity — gas of the whole transaction and
 // median wall time over repeated calls, through the whole engine.
 // Usage: node scripts/bench-cross-vm.ts [--calls N]
-import { fromHex, keccak256 } from '@spnkit/crypto'
+import { fromHex } from '@spnkit/crypto'
 import { type Abi, encodeFunctionData } from 'viem'
-import { BlockExecutor, InMemoryState } from '../src/index.ts'
-import type { Address, BlockContext, TxInput } from '../src/types.ts'
+import type { Address } from '../src/types.ts'
 import { wasmInitCode } from '../src/wasm/evm-bridge.ts'
 import { solidityExamples, wasmExample } from './build-wasm.ts'
+import { devChain } from './dev-chain.ts'
 
 const calls = Number(process.argv[process.argv.indexOf('--calls') + 1] || 2000) || 2000
-const ALICE: Address = '0x00000000000000000000000000000000000a11ce'
-const block: BlockContext = {
-  chainId: 1n,
-  number: 1n,
-  timestamp: 1_700_000_000n,
-  coinbase: '0x0000000000000000000000000000000000c0ba5e',
-  gasLimit: 30_000_000n,
-  baseFee: 1n,
-  prevRandao: 0n,
-  excessBlobGas: 0n,
-  blockHash: (n) => keccak256(new TextEncoder().encode(String(n))),
-}
 const sol = solidityExamples()
-const state = new InMemoryState()
-state.setAccount(ALICE, { balance: 10n ** 30n })
-const exec = new BlockExecutor(state, block)
-let nonce = 0n
-function send(to: Address | null, data: Uint8Array) {
-  const tx: TxInput = {
-    type: 2,
-    from: ALICE,
-    to,
-    nonce: nonce++,
-    gasLimit: 5_000_000n,
-    maxFeePerGas: 1n,
-    maxPriorityFeePerGas: 0n,
-    value: 0n,
-    data,
-  }
-  const result = exec.execute(tx)
-  if (!result.included || result.status !== 'success')
-    throw new Error(`transaction failed: ${result.included ? result.haltReason : result.rejection.message}`)
-  return result
-}
+const { send } = devChain()
 const vault = send(null, fromHex(sol.OptionVault!.bytecode)).createdAddress!
 const pricers: Record<string, Address> = {
   'WASM (AssemblyScript)': send(null, wasmInitCode(wasmExample('as-pricer'))).createdAddress!,
@@ -67,7 +35,7 @@ for (const [name, pricer] of Object.entries(pricers)) {
     const started = performance.now()
     const result = send(vault, data)
     times.push(performance.now() - started)
-    if (result.included) gas = result.gasUsed
+    gas = result.gasUsed
   }
   rows.push({ name, gas, us: median(times.slice(Math.floor(calls / 4))) * 1000 })
 }

@@ -4,27 +4,15 @@
 // (executeTransaction). "first" is a call right after deployment, before the background compile
 // could finish (it compiles on demand); "first_bg" waits for the background compile first.
 // Usage: node scripts/bench-first-call.ts [--contracts N]
-import { fromHex, keccak256 } from '@spnkit/crypto'
+import { fromHex } from '@spnkit/crypto'
 import { encodeAbiParameters, encodeFunctionData, parseAbi } from 'viem'
-import { BlockExecutor, InMemoryState } from '../src/index.ts'
-import type { Address, BlockContext, TxInput } from '../src/types.ts'
+import type { Address } from '../src/types.ts'
 import { wasmInitCode, wasmRuntime } from '../src/wasm/evm-bridge.ts'
 import { solidityExamples, wasmExample } from './build-wasm.ts'
+import { devChain } from './dev-chain.ts'
 
 const count = Number(process.argv[process.argv.indexOf('--contracts') + 1] || 200) || 200
-const ALICE: Address = '0x00000000000000000000000000000000000a11ce'
 const BOB: Address = '0x0000000000000000000000000000000000000b0b'
-const block: BlockContext = {
-  chainId: 1n,
-  number: 1n,
-  timestamp: 1_700_000_000n,
-  coinbase: '0x0000000000000000000000000000000000c0ba5e',
-  gasLimit: 30_000_000n,
-  baseFee: 1n,
-  prevRandao: 0n,
-  excessBlobGas: 0n,
-  blockHash: (n) => keccak256(new TextEncoder().encode(String(n))),
-}
 const erc20 = parseAbi(['function transfer(address,uint256) returns (bool)'])
 const pricer = parseAbi(['function quote(uint256,uint256,uint256,uint256) view returns (uint256,uint256)'])
 const transfer = fromHex(encodeFunctionData({ abi: erc20, functionName: 'transfer', args: [BOB, 1n] }))
@@ -73,28 +61,11 @@ const median = (values: number[]) => {
 }
 
 async function measure(kind: Kind, saltBase: number, waitForBackground: boolean) {
-  const state = new InMemoryState()
-  state.setAccount(ALICE, { balance: 10n ** 30n })
-  const exec = new BlockExecutor(state, block)
-  let nonce = 0n
+  const chain = devChain()
   const send = (to: Address | null, data: Uint8Array) => {
-    const tx: TxInput = {
-      type: 2,
-      from: ALICE,
-      to,
-      nonce: nonce++,
-      gasLimit: 5_000_000n,
-      maxFeePerGas: 1n,
-      maxPriorityFeePerGas: 0n,
-      value: 0n,
-      data,
-    }
     const started = performance.now()
-    const result = exec.execute(tx)
-    const ms = performance.now() - started
-    if (!result.included || result.status !== 'success')
-      throw new Error(`${kind.name}: ${JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`)
-    return { ms, result }
+    const result = chain.send(to, data)
+    return { ms: performance.now() - started, result }
   }
   const deploy: number[] = []
   const first: number[] = []
@@ -103,8 +74,8 @@ async function measure(kind: Kind, saltBase: number, waitForBackground: boolean)
     const deployed = send(null, kind.initCode(saltBase + i))
     deploy.push(deployed.ms)
     if (waitForBackground) await wasmRuntime.cache.settled()
-    first.push(send(deployed.result.included ? deployed.result.createdAddress! : null, kind.call).ms)
-    second.push(send(deployed.result.included ? deployed.result.createdAddress! : null, kind.call).ms)
+    first.push(send(deployed.result.createdAddress!, kind.call).ms)
+    second.push(send(deployed.result.createdAddress!, kind.call).ms)
   }
   return { deploy: median(deploy), first: median(first), second: median(second) }
 }

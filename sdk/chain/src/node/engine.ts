@@ -1,36 +1,9 @@
+import type { BlockContext, TxInput } from '@spnkit/dtvm'
 import type { StateDiff, StateReader } from '../state/types.ts'
 import type { Address } from '../tx/transaction.ts'
 
-// The execution engine as the chain sees it. Shapes match @spnkit/dtvm's public types exactly
-// (BlockContext, TxInput, TxResult), so the DTVM adapter passes values straight through.
-
-export type BlockContext = {
-  chainId: bigint
-  number: bigint
-  timestamp: bigint
-  coinbase: Address
-  gasLimit: bigint
-  baseFee: bigint
-  prevRandao: bigint
-  excessBlobGas: bigint
-  blockHash(number: bigint): Uint8Array
-}
-
-export type TxInput = {
-  type: 0 | 1 | 2 | 3
-  from: Address
-  to: Address | null
-  nonce: bigint
-  gasLimit: bigint
-  gasPrice?: bigint
-  maxFeePerGas?: bigint
-  maxPriorityFeePerGas?: bigint
-  value: bigint
-  data: Uint8Array
-  accessList?: { address: Address; storageKeys: bigint[] }[]
-  maxFeePerBlobGas?: bigint
-  blobVersionedHashes?: Uint8Array[]
-}
+// The execution engine as the chain sees it: DTVM's own public types, used directly.
+export type { BlockContext, TxInput } from '@spnkit/dtvm'
 
 export type EngineLog = { address: Address; topics: Uint8Array[]; data: Uint8Array }
 

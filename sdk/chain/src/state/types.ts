@@ -1,27 +1,8 @@
+import type { StateDiff, StateReader } from '@spnkit/dtvm'
 import type { Address, Hex } from '../tx/transaction.ts'
 
-// The chain's view of state, shaped exactly like @spnkit/dtvm's StateReader / StateDiff so the
-// engine reads the store through it with no copying (structural types; see interfaces.md §4).
-
-export type AccountInfo = { nonce: bigint; balance: bigint; codeHash: Uint8Array }
-
-export interface StateReader {
-  getAccount(address: Address): AccountInfo | undefined
-  getCode(address: Address, codeHash: Uint8Array): Uint8Array
-  getStorage(address: Address, slot: bigint): bigint
-  hasStorage?(address: Address): boolean
-}
-
-export type AccountDiff = {
-  nonce: bigint
-  balance: bigint
-  codeHash: Uint8Array
-  code?: Uint8Array
-  storageCleared: boolean
-  storage: Map<bigint, bigint>
-}
-
-export type StateDiff = { accounts: Map<Address, AccountDiff | undefined> }
+// The chain reads and writes state through DTVM's own interface (interfaces.md §4).
+export type { AccountDiff, AccountInfo, StateDiff, StateReader } from '@spnkit/dtvm'
 
 /** A proof of one key against a state root, in the store's format (interfaces.md §3). */
 export type StateProof = { key: Hex; value: Hex; proof: Hex }
