@@ -2,7 +2,7 @@
 // full set on both, then the test relays by hand with real quorum-signed checkpoints and Merkle proofs:
 // a message SPN → mainnet, and a token mainnet → SPN → mainnet.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
@@ -187,6 +187,9 @@ function keccakHex(hex: Hex): Uint8Array {
 
 before(async () => {
   ;[hubSide, spnSide] = await Promise.all([side(HUB_CHAIN), side(SPN_CHAIN)])
+  // Under the project: forge script's fs_permissions only allow writes inside it. cache/ is absent
+  // on a fresh clone until forge first builds.
+  mkdirSync(path.join(contractsDir, 'cache'), { recursive: true })
   workDir = mkdtempSync(path.join(contractsDir, 'cache', 'e2e-'))
   const lockFile = '/tmp/spnkit-forge.lock'
   hub = await runDeployScript('DeployHub', {
