@@ -86,7 +86,7 @@ describe('SIGKILL and restart at every stage', () => {
       child = spawnRelayer(configPath, logPath)
       await child.ready
     }
-    const check = await waitForDeliveries(sent, 180_000)
+    const check = await waitForDeliveries(sent, 300_000)
     if (check.lost.length > 0 || check.duplicates > 0) {
       // Say where each undelivered message stands in the relayer's own records, and what the
       // relayer logged last, so a failure on a CI machine can be read without a rerun.

@@ -23,18 +23,22 @@ export function blockFor(seed: number, v: number, keySpace: number): Op[] {
   return ops
 }
 
-/** Replays versions 1..v into a plain map. */
-export function modelAt(
-  seed: number,
-  v: number,
-  keySpace: number,
-): Map<string, { key: Uint8Array; value: Uint8Array }> {
-  const map = new Map<string, { key: Uint8Array; value: Uint8Array }>()
-  for (let u = 1; u <= v; u++)
+type Model = Map<string, { key: Uint8Array; value: Uint8Array }>
+
+// The last model built, so a long soak (thousands of rounds on one directory, versions only growing)
+// extends it by the new blocks instead of replaying every block from version 1 each round.
+let lastModel: { seed: number; keySpace: number; version: number; map: Model } | undefined
+
+/** Replays versions 1..v into a plain map (a fresh map the caller may keep). */
+export function modelAt(seed: number, v: number, keySpace: number): Model {
+  const reuse = lastModel && lastModel.seed === seed && lastModel.keySpace === keySpace && lastModel.version <= v
+  const map: Model = reuse ? new Map(lastModel!.map) : new Map()
+  for (let u = reuse ? lastModel!.version + 1 : 1; u <= v; u++)
     for (const op of blockFor(seed, u, keySpace)) {
       if (op.value) map.set(toHex(op.key), { key: op.key, value: op.value })
       else map.delete(toHex(op.key))
     }
+  lastModel = { seed, keySpace, version: v, map: new Map(map) }
   return map
 }
 
