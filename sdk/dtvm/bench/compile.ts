@@ -4,23 +4,12 @@
 // --check recompiles and fails if the committed file is stale, for CI.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import solc from 'solc'
+import { compileSolidity, solcVersion } from '@spnkit/solc'
 
 const benchDir = import.meta.dirname
 const contractsDir = path.join(benchDir, 'contracts')
 const outputFile = path.join(benchDir, 'cases.generated.json')
 export const REQUIRED_SOLC = '0.8.30'
-
-export const compilerSettings = {
-  optimizer: { enabled: true, runs: 200 },
-  evmVersion: 'cancun',
-  outputSelection: { '*': { '*': ['evm.bytecode.object'] } },
-} as const
-
-type SolcOutput = {
-  errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[]
-  contracts: Record<string, Record<string, { evm: { bytecode: { object: string } } }>>
-}
 
 export type GeneratedCases = {
   solc: string
@@ -29,7 +18,7 @@ export type GeneratedCases = {
 }
 
 export function compileBenchContracts(): GeneratedCases {
-  const version = solc.version()
+  const version = solcVersion()
   if (!version.startsWith(`${REQUIRED_SOLC}+`))
     throw new Error(
       `bench/compile: solc ${REQUIRED_SOLC} is required, found ${version} (npm install solc@${REQUIRED_SOLC})`,
@@ -37,23 +26,15 @@ export function compileBenchContracts(): GeneratedCases {
   const files = readdirSync(contractsDir)
     .filter((f) => f.endsWith('.sol'))
     .sort()
-  const sources = Object.fromEntries(
-    files.map((f) => [f, { content: readFileSync(path.join(contractsDir, f), 'utf8') }]),
-  )
-  const input = { language: 'Solidity', sources, settings: compilerSettings }
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error')
-  if (errors.length > 0)
-    throw new Error(`bench/compile: solc failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
-  for (const warning of output.errors ?? []) if (warning.severity === 'warning') console.warn(warning.formattedMessage)
+  const sources = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(contractsDir, f), 'utf8')]))
+  const output = compileSolidity(sources, { optimizerRuns: 200 })
+  for (const warning of output.warnings) console.warn(warning)
   const contracts: GeneratedCases['contracts'] = {}
-  for (const source of Object.keys(output.contracts).sort()) {
-    for (const [name, artifact] of Object.entries(output.contracts[source]!).sort(([a], [b]) => a.localeCompare(b))) {
-      contracts[name] = { source: `contracts/${source}`, bytecode: `0x${artifact.evm.bytecode.object}` }
-    }
+  for (const name of Object.keys(output.contracts).sort((a, b) => a.localeCompare(b))) {
+    const c = output.contracts[name]!
+    contracts[name] = { source: `contracts/${c.source}`, bytecode: c.bytecode }
   }
-  const { optimizer, evmVersion } = compilerSettings
-  return { solc: version, settings: { optimizer, evmVersion }, contracts }
+  return { solc: version, settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun' }, contracts }
 }
 
 if (import.meta.main) {

@@ -3,8 +3,8 @@
 // Usage: node scripts/build-wasm.ts      (also imported by tests, which build on demand)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
+import { compileSolidity } from '@spnkit/solc'
 
 const packageDir = path.resolve(import.meta.dirname, '..')
 export const WASM_BUILD_DIR = path.join(packageDir, 'build/wasm')
@@ -107,25 +107,10 @@ export function solidityExamples(): Record<string, SolidityArtifact> {
       files.map((f) => path.join(dir, f)),
     )
   ) {
-    const require = createRequire(import.meta.url)
-    const solc = require('solc') as { compile(input: string): string }
-    const sources = Object.fromEntries(files.map((f) => [f, { content: readFileSync(path.join(dir, f), 'utf8') }]))
-    const settings = {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: 'cancun',
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
-    }
-    const result = JSON.parse(solc.compile(JSON.stringify({ language: 'Solidity', sources, settings }))) as {
-      errors?: Array<{ severity: string; formattedMessage: string }>
-      contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
-    }
-    const errors = (result.errors ?? []).filter((e) => e.severity === 'error')
-    if (errors.length > 0)
-      throw new Error(`solidity examples failed to compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
+    const sources = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]))
     const artifacts: Record<string, SolidityArtifact> = {}
-    for (const contracts of Object.values(result.contracts))
-      for (const [name, c] of Object.entries(contracts))
-        artifacts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }
+    for (const [name, c] of Object.entries(compileSolidity(sources).contracts))
+      artifacts[name] = { abi: c.abi, bytecode: c.bytecode }
     mkdirSync(WASM_BUILD_DIR, { recursive: true })
     const temporary = `${output}.${process.pid}.tmp`
     writeFileSync(temporary, JSON.stringify(artifacts))
