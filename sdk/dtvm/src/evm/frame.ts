@@ -75,9 +75,25 @@ export type MessageResult = {
 }
 
 export const EMPTY = new Uint8Array(0)
+const EMPTY_VIEW = new DataView(EMPTY.buffer)
 
 const STACK_WORDS = 1024
 const stackPool: Uint32Array[] = []
+// Memory buffers are reused the same way: a finished frame hands its buffer to the next frame at its
+// depth, with how far it was used; growth zero-fills that stale part before exposing it. Big buffers
+// are not kept.
+const pooledMemory: (Uint8Array | undefined)[] = []
+const pooledViews: DataView[] = []
+const pooledDirty: number[] = []
+const POOLED_MEMORY_LIMIT = 1 << 16
+
+/** Called when a frame ends: its memory buffer goes to the next frame at the same depth. */
+export function releaseMemory(f: Frame): void {
+  if (f.mem.length === 0 || f.mem.length > POOLED_MEMORY_LIMIT) return
+  pooledMemory[f.msg.depth] = f.mem
+  pooledViews[f.msg.depth] = f.memView
+  pooledDirty[f.msg.depth] = Math.max(f.memSize, f.memDirty)
+}
 
 /** One running call frame: everything the interpreter loop keeps between suspensions. */
 export class Frame {
@@ -90,9 +106,14 @@ export class Frame {
   sp = 0
   gas: number
   readonly stack: Uint32Array
+  /** Memory bytes; only the first `memSize` are in use. */
   mem: Uint8Array = EMPTY
+  /** A view of `mem` (big-endian 32-bit access for the compiled tier's MLOAD/MSTORE); replaced with it. */
+  memView: DataView = EMPTY_VIEW
   /** Active memory size in bytes (a multiple of 32). */
   memSize = 0
+  /** Bytes of `mem` from here on are zero; between `memSize` and here a reused buffer may hold stale bytes. */
+  memDirty = 0
   returnData: Uint8Array = EMPTY
   output: Uint8Array = EMPTY
   pending: Message | undefined = undefined
@@ -112,5 +133,13 @@ export class Frame {
       stackPool[msg.depth] = s
     }
     this.stack = s
+    const pooled = pooledMemory[msg.depth]
+    if (pooled !== undefined) {
+      // Taken out of the pool: nothing else can hand it on while this frame uses it.
+      pooledMemory[msg.depth] = undefined
+      this.mem = pooled
+      this.memView = pooledViews[msg.depth]!
+      this.memDirty = pooledDirty[msg.depth]!
+    }
   }
 }

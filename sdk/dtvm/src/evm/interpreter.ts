@@ -81,7 +81,9 @@ export function grow(f: Frame, end: number): void {
     const m = new Uint8Array(cap)
     m.set(f.mem.subarray(0, f.memSize))
     f.mem = m
-  }
+    f.memView = new DataView(m.buffer)
+    f.memDirty = 0
+  } else if (f.memSize < f.memDirty) f.mem.fill(0, f.memSize, Math.min(newSize, f.memDirty))
   f.memSize = newSize
 }
 
@@ -177,6 +179,90 @@ function halt(f: Frame, reason: string): number {
   f.haltReason = reason
   f.gas = 0
   return EXIT_HALT
+}
+
+/** callOp's result when no child runs: the frame continues at the next instruction. */
+export const CALL_CONTINUES = EXIT_YIELD
+
+/**
+ * CALL / CALLCODE / DELEGATECALL / STATICCALL at `pc`, with the stack height `sp` and `gas` left
+ * (its static cost already paid). Returns EXIT_SUSPEND (the child message is in f.pending; pc/sp/gas
+ * are synced to resume after it), EXIT_HALT, or CALL_CONTINUES when no child runs (depth limit or
+ * insufficient balance: 0 pushed, f.sp and f.gas synced). Shared with the compiled tier.
+ */
+export function callOp(env: Env, f: Frame, op: number, pc: number, sp: number, gas: number): number {
+  const s = f.stack
+  const msg = f.msg
+  const world = env.world
+  const self = f.account
+  const t = (sp - 1) << 3
+  const hasValue = op === CALL || op === CALLCODE
+  const requested = toNum(s, t)
+  const to = toAddress(s, t - 8)
+  let o = t - 16
+  let value = 0n
+  if (hasValue) {
+    value = toBig(s, o)
+    o -= 8
+  }
+  const inOff = toNum(s, o)
+  const inSize = toNum(s, o - 8)
+  const outOff = toNum(s, o - 16)
+  const outSize = toNum(s, o - 24)
+  sp -= hasValue ? 7 : 6
+  if (op === CALL && msg.isStatic && value !== 0n) {
+    f.pc = pc
+    return halt(f, 'WriteProtection')
+  }
+  let end = 0
+  if (inSize !== 0) end = inOff + inSize
+  if (outSize !== 0 && outOff + outSize > end) end = outOff + outSize
+  let cost = expansionCost(f, end)
+  if (!world.warmAddress(to)) cost += 2500
+  if (value !== 0n) {
+    cost += 9000
+    if (op === CALL) {
+      const target = world.account(to)
+      if (!target.exists || target.isEmpty()) cost += 25000
+    }
+  }
+  if (!(gas >= cost)) {
+    f.pc = pc
+    return halt(f, 'OutOfGas')
+  }
+  gas -= cost
+  grow(f, end)
+  const available = gas - Math.floor(gas / 64)
+  let childGas = Math.min(requested, available)
+  gas -= childGas
+  if (value !== 0n) childGas += 2300
+  f.returnData = EMPTY
+  if (msg.depth >= CALL_DEPTH_LIMIT || (value !== 0n && self.balance < value)) {
+    gas += childGas
+    setZero(s, sp << 3)
+    f.sp = sp + 1
+    f.gas = gas
+    return CALL_CONTINUES
+  }
+  const input = inSize === 0 ? EMPTY : f.mem.slice(inOff, inOff + inSize)
+  f.pending = {
+    kind: op,
+    caller: op === DELEGATECALL ? msg.caller : msg.address,
+    address: op === CALL || op === STATICCALL ? to : msg.address,
+    codeAddress: to,
+    value: op === DELEGATECALL ? msg.value : value,
+    transfer: op === CALL,
+    input,
+    gas: childGas,
+    isStatic: msg.isStatic || op === STATICCALL,
+    depth: msg.depth + 1,
+    retOffset: outOff,
+    retSize: outSize,
+  }
+  f.pc = pc + 1
+  f.sp = sp
+  f.gas = gas
+  return EXIT_SUSPEND
 }
 
 /**
@@ -1004,74 +1090,12 @@ export function interpret(env: Env, f: Frame): number {
       case 0xf2:
       case 0xf4:
       case 0xfa: {
-        // CALL / CALLCODE / DELEGATECALL / STATICCALL
-        const hasValue = op === CALL || op === CALLCODE
-        const requested = toNum(s, t)
-        const to = toAddress(s, t - 8)
-        let o = t - 16
-        let value = 0n
-        if (hasValue) {
-          value = toBig(s, o)
-          o -= 8
-        }
-        const inOff = toNum(s, o)
-        const inSize = toNum(s, o - 8)
-        const outOff = toNum(s, o - 16)
-        const outSize = toNum(s, o - 24)
-        sp -= hasValue ? 7 : 6
-        if (op === CALL && msg.isStatic && value !== 0n) {
-          f.pc = pc
-          return halt(f, 'WriteProtection')
-        }
-        let end = 0
-        if (inSize !== 0) end = inOff + inSize
-        if (outSize !== 0 && outOff + outSize > end) end = outOff + outSize
-        let cost = expansionCost(f, end)
-        if (!world.warmAddress(to)) cost += 2500
-        if (value !== 0n) {
-          cost += 9000
-          if (op === CALL) {
-            const target = world.account(to)
-            if (!target.exists || target.isEmpty()) cost += 25000
-          }
-        }
-        if (!(gas >= cost)) {
-          f.pc = pc
-          return halt(f, 'OutOfGas')
-        }
-        gas -= cost
-        grow(f, end)
-        const available = gas - Math.floor(gas / 64)
-        let childGas = Math.min(requested, available)
-        gas -= childGas
-        if (value !== 0n) childGas += 2300
-        f.returnData = EMPTY
-        if (msg.depth >= CALL_DEPTH_LIMIT || (value !== 0n && self.balance < value)) {
-          gas += childGas
-          setZero(s, sp << 3)
-          sp++
-          pc++
-          break
-        }
-        const input = inSize === 0 ? EMPTY : f.mem.slice(inOff, inOff + inSize)
-        f.pending = {
-          kind: op,
-          caller: op === DELEGATECALL ? msg.caller : msg.address,
-          address: op === CALL || op === STATICCALL ? to : msg.address,
-          codeAddress: to,
-          value: op === DELEGATECALL ? msg.value : value,
-          transfer: op === CALL,
-          input,
-          gas: childGas,
-          isStatic: msg.isStatic || op === STATICCALL,
-          depth: msg.depth + 1,
-          retOffset: outOff,
-          retSize: outSize,
-        }
-        f.pc = pc + 1
-        f.sp = sp
-        f.gas = gas
-        return EXIT_SUSPEND
+        const exit = callOp(env, f, op, pc, sp, gas)
+        if (exit !== CALL_CONTINUES) return exit
+        sp = f.sp
+        gas = f.gas
+        pc++
+        break
       }
       case 0xf3:
       case 0xfd: {

@@ -13,6 +13,7 @@ import {
   Frame,
   type Message,
   type MessageResult,
+  releaseMemory,
   STATICCALL,
 } from './frame.ts'
 import { MAX_CODE_SIZE, precompileIndex } from './interpreter.ts'
@@ -81,6 +82,7 @@ function begin(env: Env, msg: Message): Frame | MessageResult {
 /** Ends a frame: code deposit for creates, revert of the frame's changes on failure. */
 function finish(env: Env, f: Frame, exit: number): MessageResult {
   const world = env.world
+  releaseMemory(f)
   if (exit === EXIT_SUCCESS) {
     if (!f.isCreate) return { status: 0, gasLeft: f.gas, output: f.output }
     const code = f.output

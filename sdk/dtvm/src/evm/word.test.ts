@@ -67,6 +67,12 @@ test('bytes and addresses round-trip', () => {
   const address = '0x00112233445566778899aabbccddeeff00112233'
   w.fromAddress(s, 0, address)
   assert.equal(w.toAddress(s, 0), address)
+  for (const a of ['0xffffffffffffffffffffffffffffffffffffffff', '0x0000000000000000000000000000000000000001']) {
+    w.fromAddress(s, 0, a)
+    assert.equal(w.toBig(s, 0), BigInt(a))
+  }
+  w.fromAddress(s, 0, '0xABCDEF0000000000000000000000000000000000') // checksummed case parses too
+  assert.equal(w.toBig(s, 0), 0xabcdefn << 136n)
   assert.equal(w.toNum(s, 8), Number(w.toBig(s, 8)))
 })
 
@@ -89,4 +95,40 @@ test('small signed conversions round-trip and match BigInt SDIV/SMOD semantics',
   assert.ok(Number.isNaN(w.toSmallSigned(s, 0)))
   w.fromBig(s, 0, (1n << 256n) - (1n << 53n))
   assert.ok(Number.isNaN(w.toSmallSigned(s, 0)))
+})
+
+test('BigInt conversions round-trip at every bit length (each 64-bit chunk count)', () => {
+  const s = new Uint32Array(24).fill(0xdeadbeef)
+  for (let k = 0; k <= 256; k++) {
+    for (const v of [(1n << BigInt(k)) - 1n, k < 256 ? 1n << BigInt(k) : 0n, (1n << BigInt(k)) / 3n]) {
+      w.fromBig(s, 8, v)
+      assert.equal(w.toBig(s, 8), v, `2^${k} variant ${v}`)
+    }
+  }
+  // fromBig keeps only the low 256 bits, and never touches the neighbouring words.
+  w.fromBig(s, 8, (1n << 300n) + 5n)
+  assert.equal(w.toBig(s, 8), 5n)
+  assert.equal(s[7], 0xdeadbeef)
+  assert.equal(s[16], 0xdeadbeef)
+})
+
+test('mul of small negative two-complement words matches BigInt, including -2^255', () => {
+  const rng = new Rng(7)
+  const s = new Uint32Array(24)
+  const values: bigint[] = [0n, 1n, -1n, 2n, -2n, -(1n << 255n), (1n << 255n) - 1n, -(1n << 32n), -(1n << 64n) + 1n]
+  for (let k = 0; k < 300; k++) {
+    const bits = rng.int(1, 200)
+    let v = 0n
+    for (let i = 0; i < bits; i += 8) v = (v << 8n) | BigInt(rng.int(0, 255))
+    values.push(rng.next() < 0.5 ? -v : v)
+  }
+  for (const x of values)
+    for (const y of values.slice(0, 60)) {
+      w.fromBig(s, 0, BigInt.asUintN(256, x))
+      w.fromBig(s, 8, BigInt.asUintN(256, y))
+      w.mul(s, 0, 8, 16)
+      assert.equal(w.toBig(s, 16), BigInt.asUintN(256, x * y), `${x} * ${y}`)
+      w.mul(s, 0, 8, 8) // the result may overwrite an operand
+      assert.equal(w.toBig(s, 8), BigInt.asUintN(256, x * y))
+    }
 })

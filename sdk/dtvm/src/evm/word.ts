@@ -27,19 +27,48 @@ export function sub(s: Uint32Array, a: number, b: number, r: number): void {
   }
 }
 
+// Operand magnitudes for mul (limbs), and their 16-bit halves.
+const XA = new Uint32Array(8)
+const XB = new Uint32Array(8)
+
+/**
+ * Copies s[a] into x, negated when it is negative (top bit set) and its negation is shorter: signed
+ * fixed-point code multiplies small negative numbers, and (-x)*y = -(x*y) mod 2^256. Returns the
+ * index of the top non-zero limb (-1 for zero), plus 8 when the copy is negated.
+ */
+function magnitude(s: Uint32Array, a: number, x: Uint32Array): number {
+  let top = 7
+  while (top >= 0 && s[a + top] === 0) top--
+  if (top === 7 && s[a + 7]! >= 0x80000000) {
+    let carry = 1
+    let negTop = -1
+    for (let i = 0; i < 8; i++) {
+      const t = (~s[a + i]! >>> 0) + carry
+      const limb = t >>> 0
+      x[i] = limb
+      carry = t > 0xffffffff ? 1 : 0
+      if (limb !== 0) negTop = i
+    }
+    if (negTop < 7) return negTop + 8
+  }
+  for (let i = 0; i < 8; i++) x[i] = s[a + i]!
+  return top
+}
+
 /** s[r] = s[a] * s[b] (mod 2^256), schoolbook on 16-bit halves so partial sums stay exact in doubles. */
 export function mul(s: Uint32Array, a: number, b: number, r: number): void {
-  let topA = 7
-  while (topA >= 0 && s[a + topA] === 0) topA--
-  let topB = 7
-  while (topB >= 0 && s[b + topB] === 0) topB--
-  if (topA < 0 || topB < 0) {
+  const ma = magnitude(s, a, XA)
+  const mb = magnitude(s, b, XB)
+  const topA = ma & 7
+  const topB = mb & 7
+  const negate = ma >= 8 !== mb >= 8
+  if (ma < 0 || mb < 0) {
     for (let i = 0; i < 8; i++) s[r + i] = 0
     return
   }
   if (topA === 0 && topB === 0) {
-    const x = s[a]!
-    const y = s[b]!
+    const x = XA[0]!
+    const y = XB[0]!
     const xl = x & 0xffff
     const xh = x >>> 16
     const yl = y & 0xffff
@@ -51,29 +80,37 @@ export function mul(s: Uint32Array, a: number, b: number, r: number): void {
     s[r] = r0
     s[r + 1] = hi
     for (let i = 2; i < 8; i++) s[r + i] = 0
-    return
+  } else {
+    for (let i = 0; i < 8; i++) {
+      const x = XA[i]!
+      MA[2 * i] = x & 0xffff
+      MA[2 * i + 1] = x >>> 16
+      const y = XB[i]!
+      MB[2 * i] = y & 0xffff
+      MB[2 * i + 1] = y >>> 16
+    }
+    const na = 2 * topA + 2
+    const nb = 2 * topB + 2
+    let carry = 0
+    let low = 0
+    for (let k = 0; k < 16; k++) {
+      let sum = carry
+      const iMin = Math.max(k - nb + 1, 0)
+      const iMax = Math.min(k, na - 1)
+      for (let i = iMin; i <= iMax; i++) sum += MA[i]! * MB[k - i]!
+      const half = sum % 65536
+      carry = (sum - half) / 65536
+      if ((k & 1) === 0) low = half
+      else s[r + (k >>> 1)] = low + half * 65536
+    }
   }
-  for (let i = 0; i < 8; i++) {
-    const x = s[a + i]!
-    MA[2 * i] = x & 0xffff
-    MA[2 * i + 1] = x >>> 16
-    const y = s[b + i]!
-    MB[2 * i] = y & 0xffff
-    MB[2 * i + 1] = y >>> 16
-  }
-  const na = 2 * topA + 2
-  const nb = 2 * topB + 2
-  let carry = 0
-  let low = 0
-  for (let k = 0; k < 16; k++) {
-    let sum = carry
-    const iMin = Math.max(k - nb + 1, 0)
-    const iMax = Math.min(k, na - 1)
-    for (let i = iMin; i <= iMax; i++) sum += MA[i]! * MB[k - i]!
-    const half = sum % 65536
-    carry = (sum - half) / 65536
-    if ((k & 1) === 0) low = half
-    else s[r + (k >>> 1)] = low + half * 65536
+  if (negate) {
+    let c = 1
+    for (let i = 0; i < 8; i++) {
+      const t = (~s[r + i]! >>> 0) + c
+      s[r + i] = t
+      c = t > 0xffffffff ? 1 : 0
+    }
   }
 }
 
@@ -109,6 +146,29 @@ export function setSmall(s: Uint32Array, r: number, v: number): void {
   s[r] = v % TWO32
   s[r + 1] = Math.floor(v / TWO32)
   for (let i = 2; i < 8; i++) s[r + i] = 0
+}
+
+/** s[r] = the word with these limbs (least significant first). */
+export function setLimbs(
+  s: Uint32Array,
+  r: number,
+  l0: number,
+  l1: number,
+  l2: number,
+  l3: number,
+  l4: number,
+  l5: number,
+  l6: number,
+  l7: number,
+): void {
+  s[r] = l0
+  s[r + 1] = l1
+  s[r + 2] = l2
+  s[r + 3] = l3
+  s[r + 4] = l4
+  s[r + 5] = l5
+  s[r + 6] = l6
+  s[r + 7] = l7
 }
 
 export function setZero(s: Uint32Array, r: number): void {
@@ -210,13 +270,26 @@ export function signExtend(s: Uint32Array, b: number, v: number): void {
   for (let i = limb + 1; i < 8; i++) s[v + i] = fill
 }
 
+// BigInt conversions go through a 64-bit view of one scratch word: four BigUint64 reads/writes
+// instead of eight 32-bit steps (a little-endian host, as every Node platform is; checked below).
+const SCRATCH32 = new Uint32Array(8)
+const SCRATCH64 = new BigUint64Array(SCRATCH32.buffer)
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
 export function toBig(s: Uint32Array, a: number): bigint {
   let hiWord = 7
   while (hiWord > 0 && s[a + hiWord] === 0) hiWord--
   if (hiWord < 2 && s[a + 1]! < 0x200000) return BigInt(s[a + 1]! * TWO32 + s[a]!)
-  let r = BigInt(s[a + hiWord]!)
-  for (let i = hiWord - 1; i >= 0; i--) r = (r << 32n) | BigInt(s[a + i]!)
-  return r
+  if (!LITTLE_ENDIAN) {
+    let r = BigInt(s[a + hiWord]!)
+    for (let i = hiWord - 1; i >= 0; i--) r = (r << 32n) | BigInt(s[a + i]!)
+    return r
+  }
+  for (let i = 0; i < 8; i++) SCRATCH32[i] = s[a + i]!
+  if (hiWord < 2) return SCRATCH64[0]!
+  if (hiWord < 4) return (SCRATCH64[1]! << 64n) | SCRATCH64[0]!
+  if (hiWord < 6) return (((SCRATCH64[2]! << 64n) | SCRATCH64[1]!) << 64n) | SCRATCH64[0]!
+  return (((((SCRATCH64[3]! << 64n) | SCRATCH64[2]!) << 64n) | SCRATCH64[1]!) << 64n) | SCRATCH64[0]!
 }
 
 const MASK32 = 0xffffffffn
@@ -228,10 +301,19 @@ export function fromBig(s: Uint32Array, r: number, v: bigint): void {
     setSmall(s, r, Number(v))
     return
   }
-  for (let i = 0; i < 8; i++) {
-    s[r + i] = Number(v & MASK32)
-    v >>= 32n
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < 8; i++) {
+      s[r + i] = Number(v & MASK32)
+      v >>= 32n
+    }
+    return
   }
+  // BigUint64Array stores take their value mod 2^64.
+  SCRATCH64[0] = v
+  SCRATCH64[1] = v >> 64n
+  SCRATCH64[2] = v >> 128n
+  SCRATCH64[3] = v >> 192n
+  for (let i = 0; i < 8; i++) s[r + i] = SCRATCH32[i]!
 }
 
 /** Reads 32 big-endian bytes of `src` starting at `pos` (bytes past its end read as zero). */
@@ -286,6 +368,13 @@ export function storeBytes32(s: Uint32Array, a: number, dst: Uint8Array, pos: nu
   }
 }
 
+/** s[a] as a new 32-byte big-endian array. */
+export function toBytes32(s: Uint32Array, a: number): Uint8Array {
+  const out = new Uint8Array(32)
+  storeBytes32(s, a, out, 0)
+  return out
+}
+
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /** The low 160 bits of s[a] as a lowercase 0x address. */
@@ -298,8 +387,19 @@ export function toAddress(s: Uint32Array, a: number): `0x${string}` {
   return out as `0x${string}`
 }
 
+const HEX_VALUE = new Uint8Array(128)
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i
+}
+
+/** s[r] = a 0x-prefixed 20-byte hex address (parsed from char codes: no substrings). */
 export function fromAddress(s: Uint32Array, r: number, address: string): void {
-  for (let i = 0; i < 5; i++) s[r + 4 - i] = Number.parseInt(address.slice(2 + 8 * i, 10 + 8 * i), 16)
+  for (let i = 0; i < 5; i++) {
+    let v = 0
+    for (let j = 2 + 8 * i; j < 10 + 8 * i; j++) v = v * 16 + HEX_VALUE[address.charCodeAt(j) & 127]!
+    s[r + 4 - i] = v
+  }
   s[r + 5] = 0
   s[r + 6] = 0
   s[r + 7] = 0
