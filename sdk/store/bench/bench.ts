@@ -162,6 +162,7 @@ function table(results: Map<string, EngineResult>): string {
     ['root ms per block (median)', (r) => fmt(r.write.rootMsPerBlock, 1)],
     ['device write bytes / update', (r) => fmt(r.write.writeBytesPerUpdate)],
     ['disk bytes after updates (MB)', (r) => fmt(r.diskBytes / 1e6, 1)],
+    ['open ms (reads phase, fresh process)', (r) => fmt(r.read.openMs)],
     ['reads per get (file/DB level)', (r) => fmt(r.read.dbGetsPerGet, 2)],
     ['reads per get p99', (r) => fmt(r.read.dbGetsPerGetP99)],
     ['ms per cold read + proof', (r) => fmt(r.read.msPerRead, 3)],

@@ -24,6 +24,7 @@ if (phase === 'write') {
   for (const ops of loadBlocks(keys, block)) await store.apply(++version, ops)
   const loadMs = performance.now() - t0
   const io1 = procIo()
+  const loadStats = store.stats()
   const blockMs: number[] = []
   const hashMs: number[] = []
   const writeMs: number[] = []
@@ -56,6 +57,9 @@ if (phase === 'write') {
       fsyncMsPerBlock: median(writeMs),
       writeBytesPerUpdate: (io2.writeBytes - io1.writeBytes) / updates,
       pageRecords: stats.pageRecords,
+      cachedPagesAfterLoad: loadStats.cachedPages,
+      cacheBytesAfterLoad: loadStats.cacheBytes,
+      updatePreads: stats.preads - loadStats.preads,
     }),
   )
 } else {

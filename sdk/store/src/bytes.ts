@@ -64,6 +64,16 @@ export class ByteWriter {
     putU64(this.buf, this.pos, v)
     this.pos += 8
   }
+  /** LEB128 of a non-negative safe integer (up to 2^53). */
+  varint(v: number): void {
+    this.ensure(8)
+    let x = v
+    while (x >= 0x80) {
+      this.buf[this.pos++] = (x % 0x80) | 0x80
+      x = Math.floor(x / 0x80)
+    }
+    this.buf[this.pos++] = x
+  }
   bytes(src: Uint8Array, off = 0, len = src.length - off): void {
     this.ensure(len)
     if (len <= 64) {
@@ -76,5 +86,47 @@ export class ByteWriter {
   }
   view(): Uint8Array {
     return this.buf.subarray(0, this.pos)
+  }
+}
+
+/** Sequential reader for the encodings above; reading past the end throws RangeError. */
+export class ByteReader {
+  readonly buf: Uint8Array
+  pos: number
+  readonly end: number
+  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
+    this.buf = buf
+    this.pos = pos
+    this.end = end
+  }
+  private need(n: number): void {
+    if (this.pos + n > this.end) throw new RangeError(`read of ${n} bytes at ${this.pos} runs past ${this.end}`)
+  }
+  u8(): number {
+    this.need(1)
+    return this.buf[this.pos++] as number
+  }
+  u32(): number {
+    this.need(4)
+    const v = getU32(this.buf, this.pos)
+    this.pos += 4
+    return v
+  }
+  varint(): number {
+    let v = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      const b = this.u8()
+      v += (b & 0x7f) * scale
+      if (b < 0x80) return v
+      scale *= 0x80
+    }
+    throw new RangeError(`varint at ${this.pos} is longer than 8 bytes`)
+  }
+  bytes(n: number): Uint8Array {
+    this.need(n)
+    const out = this.buf.slice(this.pos, this.pos + n)
+    this.pos += n
+    return out
   }
 }

@@ -58,3 +58,19 @@ export class StoreClosedError extends StoreError {
     super(`the store at ${dir} is closed; open it again with openStore(dir).`)
   }
 }
+
+/** Another open store (in this process or another one) holds the directory's lock. */
+export class StoreLockedError extends StoreError {
+  override name = 'StoreLockedError'
+  readonly dir: string
+  readonly pid: number
+  constructor(dir: string, pid: number, lockFile: string) {
+    super(
+      `the store at ${dir} is already open in process ${pid}${pid === process.pid ? ' (this process)' : ''} ` +
+        `(lock file ${lockFile}). Close it there first; a lock left by a process that has exited is taken ` +
+        'over automatically.',
+    )
+    this.dir = dir
+    this.pid = pid
+  }
+}

@@ -19,7 +19,7 @@ export const BLOCK_DATA = 0
 export const BLOCK_META = 1
 
 const SEGMENT_MAGIC = [0x53, 0x50, 0x4e, 0x4b, 0x53, 0x54, 0x4f, 0x52] // "SPNKSTOR"
-const FORMAT_VERSION = 1
+const FORMAT_VERSION = 2
 export const SEGMENT_HEADER = 32
 const BEGIN_MAGIC = 0x53504e42 // "SPNB"
 const COMMIT_MAGIC = 0x53504e43 // "SPNC"
@@ -33,14 +33,17 @@ export function segmentName(id: number): string {
   return `seg-${String(id).padStart(6, '0')}.log`
 }
 
-/** Builds one block in memory; `start` is where it will land in the segment. */
+/** Builds one block in memory; `start` is where it will land in the segment. `w` may be a writer
+ *  reused from block to block (blocks are written one at a time): it is reset here. */
 export class BlockWriter {
-  readonly w = new ByteWriter(1 << 20)
+  readonly w: ByteWriter
   readonly seg: number
   readonly start: number
-  constructor(seg: number, start: number, version: number, kind: number) {
+  constructor(seg: number, start: number, version: number, kind: number, w = new ByteWriter(1 << 20)) {
     this.seg = seg
     this.start = start
+    this.w = w
+    w.pos = 0
     this.w.u32(BEGIN_BODY)
     this.w.u8(FRAME_BEGIN)
     this.w.u32(BEGIN_MAGIC)
@@ -91,6 +94,17 @@ export type FrameVisitor = (
 
 type Segment = { id: number; file: string; fd: number; size: number }
 
+/** A point in the log a checkpoint covers: the sealed segments (id, size) before the head, the
+ *  head's id, where its last block starts and ends, and that block's version and checksum. */
+export type LogPosition = {
+  sealed: [number, number][]
+  seg: number
+  start: number
+  end: number
+  version: number
+  crc: number
+}
+
 export class SegmentLog {
   readonly dir: string
   private readonly segments = new Map<number, Segment>()
@@ -98,6 +112,8 @@ export class SegmentLog {
   readonly segmentLimit: number
   preads = 0
   truncatedBytes = 0
+  /** Start, version and checksum of the last block in the log (null while it has none). */
+  private lastCommit: { start: number; version: number; crc: number } | null = null
 
   constructor(dir: string, segmentLimit: number) {
     this.dir = dir
@@ -116,17 +132,71 @@ export class SegmentLog {
     return this.head?.id ?? 0
   }
 
-  /** Opens every segment, checks headers, and replays committed blocks through `visit`.
-   *  A torn tail (an incomplete last block) is truncated; anything else that does not check out
-   *  is a CorruptFileError naming the file and offset. */
-  open(onBlock: (info: BlockInfo) => void, visit: FrameVisitor): void {
-    fs.mkdirSync(this.dir, { recursive: true })
-    const ids = fs
+  private listIds(): number[] {
+    return fs
       .readdirSync(this.dir)
       .map((n) => /^seg-(\d{6})\.log$/.exec(n))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b)
+  }
+
+  /** Where the log ends now (for a checkpoint); null if it holds no block yet. */
+  position(): LogPosition | null {
+    const head = this.head
+    if (!head || !this.lastCommit) return null
+    const sealed: [number, number][] = []
+    for (const id of this.segmentIds()) if (id !== head.id) sealed.push([id, this.segmentSize(id)])
+    return { sealed, seg: head.id, end: head.size, ...this.lastCommit }
+  }
+
+  /** Whether the files still are what `p` describes: the same sealed segments with the same sizes,
+   *  and p's block, intact (checksum verified), at p.start..p.end of the head segment. Cheap: it
+   *  reads one block. */
+  canResume(p: LogPosition): boolean {
+    const ids = this.listIds()
+    let k = 0
+    for (; k < ids.length && (ids[k] as number) < p.seg; k++) {
+      const s = p.sealed[k]
+      if (!s || s[0] !== ids[k]) return false
+      const st = fs.statSync(path.join(this.dir, segmentName(s[0])), { throwIfNoEntry: false })
+      if (!st || st.size !== s[1]) return false
+    }
+    const total = p.end - p.start
+    if (k !== p.sealed.length || ids[k] !== p.seg || p.start < SEGMENT_HEADER || total < BEGIN_FRAME + COMMIT_FRAME)
+      return false
+    const file = path.join(this.dir, segmentName(p.seg))
+    const fd = fs.openSync(file, 'r')
+    try {
+      if (fs.fstatSync(fd).size < p.end) return false
+      const block = new Uint8Array(total)
+      if (fs.readSync(fd, block, 0, total, p.start) !== total) return false
+      const c = total - COMMIT_FRAME
+      return (
+        getU32(block, 0) === BEGIN_BODY &&
+        block[4] === FRAME_BEGIN &&
+        getU32(block, 5) === BEGIN_MAGIC &&
+        getU32(block, 17) === total &&
+        getU32(block, c) === COMMIT_BODY &&
+        block[c + 4] === FRAME_COMMIT &&
+        getU32(block, c + FRAME_HEADER + 44) === COMMIT_MAGIC &&
+        getU64(block, c + FRAME_HEADER) === p.version &&
+        getU32(block, c + FRAME_HEADER + 40) === p.crc &&
+        crc32(block.subarray(0, c)) === p.crc
+      )
+    } finally {
+      fs.closeSync(fd)
+    }
+  }
+
+  /** Opens every segment, checks headers, and replays committed blocks through `visit` — all of
+   *  them, or with `resume` (checked by canResume) only those after that position. A torn tail (an
+   *  incomplete last block) is truncated; anything else that does not check out is a
+   *  CorruptFileError naming the file and offset. */
+  open(onBlock: (info: BlockInfo) => void, visit: FrameVisitor, resume: LogPosition | null = null): void {
+    fs.mkdirSync(this.dir, { recursive: true })
+    const ids = this.listIds()
+    if (resume) this.lastCommit = { start: resume.start, version: resume.version, crc: resume.crc }
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k] as number
       const isLast = k === ids.length - 1
@@ -138,7 +208,8 @@ export class SegmentLog {
         // Crash while creating the segment: nothing in it was ever committed.
         this.writeHeader(seg)
       } else this.checkHeader(seg)
-      this.scanSegment(seg, isLast, onBlock, visit)
+      if (!resume || id > resume.seg) this.scanSegment(seg, isLast, SEGMENT_HEADER, onBlock, visit)
+      else if (id === resume.seg) this.scanSegment(seg, isLast, resume.end, onBlock, visit)
       this.head = seg
     }
     if (!this.head) this.head = this.createSegment(1)
@@ -193,9 +264,15 @@ export class SegmentLog {
     }
   }
 
-  private scanSegment(seg: Segment, isLast: boolean, onBlock: (info: BlockInfo) => void, visit: FrameVisitor): void {
+  private scanSegment(
+    seg: Segment,
+    isLast: boolean,
+    from: number,
+    onBlock: (info: BlockInfo) => void,
+    visit: FrameVisitor,
+  ): void {
     // Read in windows so a big segment does not need one huge buffer.
-    let pos = SEGMENT_HEADER
+    let pos = from
     let buf = new Uint8Array(0)
     let bufStart = 0
     const load = (from: number, len: number): boolean => {
@@ -266,6 +343,7 @@ export class SegmentLog {
         f += FRAME_HEADER + len
       }
       const root = buf.slice(c + FRAME_HEADER + 8, c + FRAME_HEADER + 40)
+      this.lastCommit = { start: pos, version, crc: getU32(buf, c + FRAME_HEADER + 40) }
       onBlock({ seg: seg.id, start: pos, end: pos + total, version, kind, root })
       pos += total
     }
@@ -303,6 +381,8 @@ export class SegmentLog {
       })
     })
     head.size = start + bytes.length
+    const c = bytes.length - COMMIT_FRAME + FRAME_HEADER
+    this.lastCommit = { start, version: getU64(bytes, c), crc: getU32(bytes, c + 40) }
   }
 
   /** Synchronous positioned read (readers never wait on the event loop). */

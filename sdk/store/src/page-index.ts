@@ -1,6 +1,9 @@
 // The in-memory page index: page id → its records on disk, in version order, flattened into one
 // number array per page (version, segment, offset, length, kind, base version).
+import type { ByteReader, ByteWriter } from './bytes.ts'
+
 export const REC_STRIDE = 6
+const HEX = '0123456789abcdef'
 
 export type PageRecord = { version: number; seg: number; off: number; len: number; kind: number; baseVersion: number }
 
@@ -46,6 +49,12 @@ export class PageIndex {
       else hi = mid - 1
     }
     return -1
+  }
+
+  /** Version of the newest record of `pid` (-1 if none). */
+  latestVersion(pid: string): number {
+    const recs = this.pages.get(pid)
+    return recs && recs.length > 0 ? (recs[recs.length - REC_STRIDE] as number) : -1
   }
 
   /** The newest record of `pid` at or below `version`. */
@@ -115,5 +124,61 @@ export class PageIndex {
   *all(): Generator<[string, PageRecord]> {
     for (const [pid, recs] of this.pages)
       for (let i = 0; i < recs.length; i += REC_STRIDE) yield [pid, this.at(recs, i)]
+  }
+
+  /** Writes the whole index (for a checkpoint): per page its id and records, versions as deltas. */
+  encode(w: ByteWriter): void {
+    w.varint(this.pages.size)
+    for (const [pid, recs] of this.pages) {
+      w.u8(pid.length)
+      for (let i = 0; i < pid.length; i += 2) {
+        const hi = HEX.indexOf(pid[i] as string)
+        const lo = i + 1 < pid.length ? HEX.indexOf(pid[i + 1] as string) : 0
+        w.u8((hi << 4) | lo)
+      }
+      w.varint(recs.length / REC_STRIDE)
+      let prev = 0
+      for (let i = 0; i < recs.length; i += REC_STRIDE) {
+        const version = recs[i] as number
+        w.varint(version - prev)
+        w.varint(recs[i + 1] as number)
+        w.varint(recs[i + 2] as number)
+        w.varint(recs[i + 3] as number)
+        w.u8(recs[i + 4] as number)
+        w.varint(version - (recs[i + 5] as number))
+        prev = version
+      }
+    }
+  }
+
+  /** Reads an index written by encode(); throws RangeError if the bytes do not hold one. */
+  static decode(r: ByteReader): PageIndex {
+    const index = new PageIndex()
+    const pages = r.varint()
+    for (let p = 0; p < pages; p++) {
+      const nibbles = r.u8()
+      if (nibbles > 64) throw new RangeError(`page id of ${nibbles} nibbles`)
+      let pid = ''
+      let byte = 0
+      for (let i = 0; i < nibbles; i++) {
+        if (!(i & 1)) byte = r.u8()
+        pid += HEX[i & 1 ? byte & 15 : byte >> 4]
+      }
+      const n = r.varint()
+      const recs: number[] = new Array(n * REC_STRIDE)
+      let version = 0
+      for (let i = 0; i < n * REC_STRIDE; i += REC_STRIDE) {
+        version += r.varint()
+        recs[i] = version
+        recs[i + 1] = r.varint()
+        recs[i + 2] = r.varint()
+        recs[i + 3] = r.varint()
+        recs[i + 4] = r.u8()
+        recs[i + 5] = version - r.varint()
+      }
+      index.pages.set(pid, recs)
+      index.records += n
+    }
+    return index
   }
 }

@@ -1,57 +1,54 @@
 // A page: one 2-level subtrie of the 16-ary tree (its top node plus up to 16 child nodes, so 256
 // child slots), addressed on disk by (page id, version). The page id is the nibble path of its top
-// node (even length). All node data lives in flat Uint8Arrays, no object per slot:
+// node (even length). At 1M keys the cache must hold ~95k pages, so a page is ONE byte buffer,
+// not an object per node or slot:
 //
-//   node buffer: [0,16)        slot kinds (EMPTY / LEAF / NODE / PAGE)
-//                [16,32)       per slot, the index of its entry (0xff = none); [32] entries used
-//                [36,...)      entries of 76 bytes, allocated as slots fill (most nodes below a
-//                              page top hold 2-3 keys, so the buffer grows only as needed):
-//                              leaf key or child node/page hash (32) ‖ value hash (32) ‖
-//                              value location: segment u32, offset u32, length u32
-//   hash heap:   1024 bytes, entry i (1..31) at 32*i; 1 = node hash, 16+s = hash of slot s. Built
-//                lazily (only nodes that are written or proven need one), so a page read from
-//                disk costs no hashing and cached pages stay small.
+//   [0, 34)     changed: bit p = position p changed since the base page (what the next delta carries)
+//   [34, 68)    dirty: per node (u16), slots whose hash changed in the block being built
+//   [68, 100)   the page's hash (its top node's), valid when bit 0 of `valid` is set
+//   [100, 134)  per node (u16), offset of its record (0 = the node does not exist)
+//   node record kinds[16] ‖ u16 entry offset per slot (0 = none) ‖ u16 mask of 76-byte entries ‖
+//               u16 offset of the node's binary hashes (0 = not kept; see HEAP_MIN)
+//   entries     leaf: leaf hash (32) ‖ key (32) ‖ value segment u32 ‖ offset u32 ‖ length u32
+//               child node / child page: its hash (32)
+//   heaps       the 15 binary hashes inside a node (index i at 32*(i-1)), for nodes with 4+ slots
 //
-// A slot's position in the page is s for the top node and 16 + 16*i + j for slot j of child node i;
-// deltas are lists of (position, new content) since the last base page.
-import { type ByteWriter, getU16, getU32, getU64, putU32 } from './bytes.ts'
-import { hashPairInto, leafHashInto } from './hash.ts'
+// Entries are bump-allocated; space freed by deletes is reclaimed when the buffer is repacked.
+// A slot's position in the page is s for the top node and 16 + 16*i + j for slot j of child node i.
+// Slot hashes are stored (leaf hashes on disk too), so loading a page costs no leaf hashing; child
+// node hashes are not on disk and are recomputed from their slots the first time they are needed.
+import { putU32 } from './bytes.ts'
+import { hashPairInto } from './hash.ts'
 
 export const EMPTY = 0
 export const LEAF = 1
 export const NODE = 2
 export const PAGE = 3
 
-export const KIND_OFF = 0
-const INDEX_OFF = 16
-const COUNT_OFF = 32
-const ENT_BASE = 36
-const ENT = 76
-export const HEAP_BYTES = 1024
 export const POSITIONS = 272
 
-export const PAGE_BASE = 0
-export const PAGE_DELTA = 1
+const CHANGED = 0
+const DIRTY = 34
+export const PAGE_HASH = 68
+const NODES = 100
+const HEADER = 134
+const NREC = 52
+const N_ENTRY = 16
+const N_BIG = 48
+const N_HEAP = 50
+export const LEAF_BYTES = 76
+const HASH_BYTES = 32
+/** A node keeps its 15 binary hashes in memory from this many occupied slots on: below it, a full
+ *  rehash costs about as much as a path update, and 480 bytes per sparse node would not fit. */
+const HEAP_MIN = 4
+const HEAP_BYTES = 15 * 32
+/** Rough per-object costs of the JS engine (page object, its buffer's objects, the cache's map
+ *  entry and key), counted against the cache budget. Checked against process.memoryUsage(). */
+const PAGE_OVERHEAD = 480
 
-const LEAF_ENTRY = 3 + 32 + 32 + 12
-const HASH_ENTRY = 3 + 32
-const MARK_ENTRY = 3
-
-export function heapOff(i: number): number {
-  return 32 * i
-}
-
-function newNode(capacity: number): Uint8Array {
-  const n = new Uint8Array(ENT_BASE + ENT * capacity)
-  n.fill(0xff, INDEX_OFF, INDEX_OFF + 16)
-  return n
-}
-
-/** Offset of slot s's entry (key or child hash at +0, value hash at +32, location at +64), or -1. */
-export function entryOff(n: Uint8Array, s: number): number {
-  const i = n[INDEX_OFF + s] as number
-  return i === 0xff ? -1 : ENT_BASE + ENT * i
-}
+const ZERO32 = new Uint8Array(32)
+const moveScratch = new Uint8Array(LEAF_BYTES)
+const treeScratch = new Uint8Array(32 * 16)
 
 /** Nibble `d` (0 = most significant) of a 32-byte key. */
 export function nibble(key: Uint8Array, d: number): number {
@@ -59,22 +56,8 @@ export function nibble(key: Uint8Array, d: number): number {
   return d & 1 ? b & 15 : b >> 4
 }
 
-/** Recomputes the binary hashes above the slots in `mask` (bit s = slot s changed). */
-export function rehashNode(n: Uint8Array, mask: number): void {
-  let m = mask
-  let base = 16
-  while (base > 1) {
-    let pm = 0
-    for (let s = 0; s < base; s++) if (m & (1 << s)) pm |= 1 << (s >> 1)
-    const half = base >> 1
-    for (let p = 0; p < half; p++) {
-      if (!(pm & (1 << p))) continue
-      const idx = half + p
-      hashPairInto(n, heapOff(2 * idx), n, heapOff(2 * idx + 1), n, heapOff(idx))
-    }
-    m = pm
-    base = half
-  }
+export function positionOf(ni: number, s: number): number {
+  return ni === 0 ? s : 16 + 16 * (ni - 1) + s
 }
 
 export class Page {
@@ -83,375 +66,426 @@ export class Page {
   version: number
   /** Version of the base page the on-disk deltas build on; -1 when no base exists yet. */
   baseVersion: number
-  readonly nodes: (Uint8Array | null)[]
-  /** Hash heaps of the nodes, built on demand (see ensureHeap). */
-  readonly heaps: (Uint8Array | null)[]
-  /** Positions changed since the base page (what the next delta must carry). */
-  readonly changed: Uint8Array
-  /** Per node, the slots whose hashes changed in the block being built (bit s). */
-  readonly dirty: Uint16Array
   /** Whether anything in the page changed in the block being built. */
   modified = false
+  /** What the page cache counted for this page when it entered (see PageCache). */
+  cachedBytes = 0
+  b: Uint8Array
+  private used: number
+  /** Bit ni: node ni's hash is known (child nodes: in the top node's entry; top: at PAGE_HASH). */
+  private valid = 0
 
-  constructor(pid: string, version: number) {
+  constructor(pid: string, version: number, capacity = 512) {
     this.pid = pid
     this.depth = pid.length
     this.version = version
     this.baseVersion = -1
-    this.nodes = new Array<Uint8Array | null>(17).fill(null)
-    this.nodes[0] = newNode(4)
-    this.heaps = new Array<Uint8Array | null>(17).fill(null)
-    this.changed = new Uint8Array(POSITIONS)
-    this.dirty = new Uint16Array(17)
+    // Offsets are u16: a page's live data stays below ~30 KB (272 slots, 17 nodes with hashes).
+    this.b = new Uint8Array(Math.min(0xffff, Math.max(capacity, HEADER + NREC)))
+    this.used = HEADER
+    this.ensureNode(0)
   }
 
-  /** Approximate heap bytes, for the cache budget. */
+  /** Approximate bytes held, for the cache budget. */
   memoryBytes(): number {
-    let n = 0
-    for (let i = 0; i < 17; i++) {
-      const node = this.nodes[i]
-      if (node) n += node.length + 64
-      if (this.heaps[i]) n += HEAP_BYTES + 64
-    }
-    return n + POSITIONS + 256
+    return PAGE_OVERHEAD + this.b.length
   }
 
-  /** Forgets the hash heaps (they are rebuilt on demand); keeps cached pages small. */
-  dropHeaps(): void {
-    this.heaps.fill(null)
+  // ── layout helpers ─────────────────────────────────────────────────────────────────────────────
+
+  private u16(off: number): number {
+    return ((this.b[off] as number) << 8) | (this.b[off + 1] as number)
   }
 
-  /** The hash heap of node ni, computed from its slots if not built yet. */
-  ensureHeap(ni: number): Uint8Array {
-    const existing = this.heaps[ni]
-    if (existing) return existing
-    const n = this.node(ni)
-    const h = new Uint8Array(HEAP_BYTES)
-    for (let s = 0; s < 16; s++) {
-      const k = n[KIND_OFF + s]
-      if (k === EMPTY) continue
-      const o = entryOff(n, s)
-      if (k === LEAF) leafHashInto(n, o, n, o + 32, h, heapOff(16 + s))
-      else h.set(n.subarray(o, o + 32), heapOff(16 + s))
-    }
-    rehashNode(h, 0xffff)
-    this.heaps[ni] = h
-    return h
+  private setU16(off: number, v: number): void {
+    this.b[off] = v >>> 8
+    this.b[off + 1] = v & 0xff
   }
 
-  node(ni: number): Uint8Array {
-    const n = this.nodes[ni]
-    if (!n) throw new Error(`page ${this.pid || '(root)'}: node ${ni} does not exist`)
-    return n
+  /** Offset of node ni's record, 0 if the node does not exist. */
+  nodeOff(ni: number): number {
+    return this.u16(NODES + 2 * ni)
+  }
+
+  hasNode(ni: number): boolean {
+    return this.nodeOff(ni) !== 0
   }
 
   kind(ni: number, s: number): number {
-    const n = this.nodes[ni]
-    return n ? (n[KIND_OFF + s] as number) : EMPTY
+    const no = this.nodeOff(ni)
+    return no === 0 ? EMPTY : (this.b[no + s] as number)
   }
 
-  rootHash(): Uint8Array {
-    return this.ensureHeap(0).subarray(heapOff(1), heapOff(1) + 32)
+  /** Offset of the entry of slot s of node ni (0 if none). */
+  entryOff(ni: number, s: number): number {
+    const no = this.nodeOff(ni)
+    return no === 0 ? 0 : this.u16(no + N_ENTRY + 2 * s)
   }
 
-  private touch(ni: number, s: number): void {
-    this.modified = true
-    this.changed[ni === 0 ? s : 16 + 16 * (ni - 1) + s] = 1
-    this.dirty[ni] = (this.dirty[ni] as number) | (1 << s)
-    if (ni > 0) this.dirty[0] = (this.dirty[0] as number) | (1 << (ni - 1))
+  /** Grows (and compacts) the buffer so that `need` more bytes can be bump-allocated, with room
+   *  for about one more leaf unless `exact` (the cache holds every page: slack is memory). */
+  private alloc(need: number, exact = false): number {
+    if (this.used + need > this.b.length) this.repack(exact ? need : need + Math.max(LEAF_BYTES, this.used >> 4))
+    const at = this.used
+    this.used += need
+    return at
   }
 
-  /** The entry of slot s of node ni, allocated (growing the node buffer) if the slot has none. */
-  entry(ni: number, s: number): number {
-    let n = this.node(ni)
-    const o = entryOff(n, s)
-    if (o >= 0) return o
-    const used = n[COUNT_OFF] as number
-    if (ENT_BASE + ENT * (used + 1) > n.length) {
-      const grown = new Uint8Array(ENT_BASE + ENT * Math.min(16, Math.max(2, used * 2)))
-      grown.set(n)
-      this.nodes[ni] = grown
-      n = grown
+  private liveBytes(): number {
+    let n = HEADER
+    for (let ni = 0; ni < 17; ni++) {
+      const no = this.nodeOff(ni)
+      if (no === 0) continue
+      n += NREC
+      if (this.u16(no + N_HEAP) !== 0) n += HEAP_BYTES
+      const big = this.u16(no + N_BIG)
+      for (let s = 0; s < 16; s++)
+        if (this.b[no + s] !== EMPTY && this.u16(no + N_ENTRY + 2 * s) !== 0)
+          n += big & (1 << s) ? LEAF_BYTES : HASH_BYTES
     }
-    n[INDEX_OFF + s] = used
-    n[COUNT_OFF] = used + 1
-    return ENT_BASE + ENT * used
+    return n
   }
 
-  /** A view of the key of the leaf at (ni, s). */
-  leafKey(ni: number, s: number): Uint8Array {
-    const n = this.node(ni)
-    const o = entryOff(n, s)
-    return n.subarray(o, o + 32)
+  /** Copies the live data into a new buffer with room for `extra` more bytes. */
+  private repack(extra: number): void {
+    const live = this.liveBytes()
+    if (live + extra > 0xffff) throw new Error(`internal: page ${this.pid || '(root)'} would exceed 64 KiB`)
+    const old = this.b
+    const out = new Uint8Array(live + extra)
+    out.set(old.subarray(0, HEADER))
+    let p = HEADER
+    for (let ni = 0; ni < 17; ni++) {
+      const no = ((old[NODES + 2 * ni] as number) << 8) | (old[NODES + 2 * ni + 1] as number)
+      if (no === 0) continue
+      const rec = p
+      p += NREC
+      out[NODES + 2 * ni] = rec >>> 8
+      out[NODES + 2 * ni + 1] = rec & 0xff
+      out.set(old.subarray(no, no + 16), rec)
+      const big = ((old[no + N_BIG] as number) << 8) | (old[no + N_BIG + 1] as number)
+      let newBig = 0
+      for (let s = 0; s < 16; s++) {
+        const eo = ((old[no + N_ENTRY + 2 * s] as number) << 8) | (old[no + N_ENTRY + 2 * s + 1] as number)
+        if (old[no + s] === EMPTY || eo === 0) continue
+        const size = big & (1 << s) ? LEAF_BYTES : HASH_BYTES
+        out.set(old.subarray(eo, eo + size), p)
+        out[rec + N_ENTRY + 2 * s] = p >>> 8
+        out[rec + N_ENTRY + 2 * s + 1] = p & 0xff
+        if (size === LEAF_BYTES) newBig |= 1 << s
+        p += size
+      }
+      out[rec + N_BIG] = newBig >>> 8
+      out[rec + N_BIG + 1] = newBig & 0xff
+      const heap = ((old[no + N_HEAP] as number) << 8) | (old[no + N_HEAP + 1] as number)
+      if (heap !== 0) {
+        out.set(old.subarray(heap, heap + HEAP_BYTES), p)
+        out[rec + N_HEAP] = p >>> 8
+        out[rec + N_HEAP + 1] = p & 0xff
+        p += HEAP_BYTES
+      } else {
+        out[rec + N_HEAP] = 0
+        out[rec + N_HEAP + 1] = 0
+      }
+    }
+    this.b = out
+    this.used = p
   }
+
+  /** Decoding a page record: sets slot s of node ni without marking anything dirty. A leaf's
+   *  hash and key are copied from src[off..off+64). */
+  loadSlot(
+    ni: number,
+    s: number,
+    kind: number,
+    src: Uint8Array,
+    off: number,
+    seg: number,
+    voff: number,
+    len: number,
+  ): void {
+    this.ensureNode(ni)
+    if (kind === LEAF) {
+      const o = this.entryFor(ni, s, true)
+      this.b.set(src.subarray(off, off + 64), o)
+      putU32(this.b, o + 64, seg)
+      putU32(this.b, o + 68, voff)
+      putU32(this.b, o + 72, len)
+    } else if (kind === PAGE) {
+      const o = this.entryFor(ni, s, false)
+      this.b.set(src.subarray(off, off + 32), o)
+    } else if (kind === NODE) this.entryFor(ni, s, false)
+    this.b[this.nodeOff(ni) + s] = kind
+  }
+
+  /** Decoding: drops child node i (its top slot is no longer a NODE). */
+  dropNode(ni: number): void {
+    this.setU16(NODES + 2 * ni, 0)
+  }
+
+  /** Shrinks the buffer to its live data (after a load from disk: most pages are then only read,
+   *  or updated in place). */
+  compact(): void {
+    if (this.used !== this.b.length) this.repack(0)
+  }
+
+  private ensureNode(ni: number): number {
+    const existing = this.nodeOff(ni)
+    if (existing !== 0) return existing
+    const at = this.alloc(NREC)
+    this.setU16(NODES + 2 * ni, at)
+    return at
+  }
+
+  /** The entry of slot s of node ni, allocated if the slot has none (or too small a one). */
+  private entryFor(ni: number, s: number, big: boolean): number {
+    let no = this.nodeOff(ni)
+    const eo = this.u16(no + N_ENTRY + 2 * s)
+    if (eo !== 0 && (!big || this.u16(no + N_BIG) & (1 << s))) return eo
+    const at = this.alloc(big ? LEAF_BYTES : HASH_BYTES)
+    no = this.nodeOff(ni) // the record may have moved
+    this.setU16(no + N_ENTRY + 2 * s, at)
+    const mask = this.u16(no + N_BIG)
+    this.setU16(no + N_BIG, big ? mask | (1 << s) : mask & ~(1 << s))
+    return at
+  }
+
+  private touch(ni: number, s: number, contentChanged: boolean): void {
+    this.modified = true
+    if (contentChanged) {
+      const pos = positionOf(ni, s)
+      this.b[CHANGED + (pos >> 3)] = (this.b[CHANGED + (pos >> 3)] as number) | (1 << (pos & 7))
+    }
+    this.setU16(DIRTY + 2 * ni, this.u16(DIRTY + 2 * ni) | (1 << s))
+    if (ni > 0) this.setU16(DIRTY, this.u16(DIRTY) | (1 << (ni - 1)))
+  }
+
+  /** Byte i of the changed-positions bitmap (positions 8i..8i+7). */
+  changedByte(i: number): number {
+    return this.b[CHANGED + i] as number
+  }
+
+  isChanged(pos: number): boolean {
+    return ((this.b[CHANGED + (pos >> 3)] as number) & (1 << (pos & 7))) !== 0
+  }
+
+  markChanged(pos: number): void {
+    this.b[CHANGED + (pos >> 3)] = (this.b[CHANGED + (pos >> 3)] as number) | (1 << (pos & 7))
+  }
+
+  /** The next delta starts from this state (called when a base page is written). */
+  clearChanged(): void {
+    this.b.fill(0, CHANGED, CHANGED + 34)
+  }
+
+  // ── edits ──────────────────────────────────────────────────────────────────────────────────────
 
   leafKeyEquals(ni: number, s: number, key: Uint8Array): boolean {
-    const n = this.node(ni)
-    const o = entryOff(n, s)
-    for (let i = 0; i < 32; i++) if (n[o + i] !== key[i]) return false
+    const o = this.entryOff(ni, s) + 32
+    const b = this.b
+    for (let i = 0; i < 32; i++) if (b[o + i] !== key[i]) return false
     return true
   }
 
-  /** Sets slot s of node ni to a leaf; the key/value-hash/location bytes are copied from `src`. */
+  /** Nibble d of the key of the leaf at (ni, s). */
+  leafNibble(ni: number, s: number, d: number): number {
+    const v = this.b[this.entryOff(ni, s) + 32 + (d >> 1)] as number
+    return d & 1 ? v & 15 : v >> 4
+  }
+
+  /** Sets slot s of node ni to a leaf: its leaf hash, its key, and the value's location. */
   setLeaf(
     ni: number,
     s: number,
-    key: Uint8Array,
+    hashSrc: Uint8Array,
+    hashOff: number,
+    keySrc: Uint8Array,
     keyOff: number,
-    vh: Uint8Array,
-    vhOff: number,
     seg: number,
     off: number,
     len: number,
   ): void {
-    const o = this.entry(ni, s)
-    const n = this.node(ni)
-    n[KIND_OFF + s] = LEAF
+    const o = this.entryFor(ni, s, true)
+    const b = this.b
     for (let i = 0; i < 32; i++) {
-      n[o + i] = key[keyOff + i] as number
-      n[o + 32 + i] = vh[vhOff + i] as number
+      b[o + i] = hashSrc[hashOff + i] as number
+      b[o + 32 + i] = keySrc[keyOff + i] as number
     }
-    putU32(n, o + 64, seg)
-    putU32(n, o + 68, off)
-    putU32(n, o + 72, len)
-    const h = this.heaps[ni]
-    if (h) leafHashInto(n, o, n, o + 32, h, heapOff(16 + s))
-    this.touch(ni, s)
+    putU32(b, o + 64, seg)
+    putU32(b, o + 68, off)
+    putU32(b, o + 72, len)
+    b[this.nodeOff(ni) + s] = LEAF
+    this.touch(ni, s, true)
   }
 
-  /** Copies the leaf at (fromNi, s) of `from` into (ni, t) of this page. */
+  /** Copies the leaf at (fromNi, s) of `from` (possibly this page) into (ni, t) of this page. */
   moveLeafFrom(from: Page, fromNi: number, s: number, ni: number, t: number): void {
-    const src = from.node(fromNi)
-    const o = entryOff(src, s)
-    this.setLeaf(ni, t, src, o, src, o + 32, getU32(src, o + 64), getU32(src, o + 68), getU32(src, o + 72))
+    const o = from.entryOff(fromNi, s)
+    moveScratch.set(from.b.subarray(o, o + LEAF_BYTES))
+    const m = moveScratch
+    const seg = ((m[64] as number) << 24) | ((m[65] as number) << 16) | ((m[66] as number) << 8) | (m[67] as number)
+    const off = ((m[68] as number) << 24) | ((m[69] as number) << 16) | ((m[70] as number) << 8) | (m[71] as number)
+    const len = ((m[72] as number) << 24) | ((m[73] as number) << 16) | ((m[74] as number) << 8) | (m[75] as number)
+    this.setLeaf(ni, t, m, 0, m, 32, seg >>> 0, off >>> 0, len >>> 0)
   }
 
   setEmpty(ni: number, s: number): void {
-    const n = this.node(ni)
-    n[KIND_OFF + s] = EMPTY
-    this.heaps[ni]?.fill(0, heapOff(16 + s), heapOff(16 + s) + 32)
-    this.touch(ni, s)
+    this.b[this.nodeOff(ni) + s] = EMPTY
+    this.touch(ni, s, true)
   }
 
   /** Turns top slot s into an (empty) child node inside this page. */
-  addSubnode(s: number): Uint8Array {
-    const top = this.node(0)
-    top[KIND_OFF + s] = NODE
-    const n = newNode(2)
-    this.nodes[1 + s] = n
-    this.heaps[1 + s] = new Uint8Array(HEAP_BYTES)
-    this.touch(0, s)
-    return n
+  addSubnode(s: number): void {
+    this.entryFor(0, s, false)
+    this.b[this.nodeOff(0) + s] = NODE
+    this.ensureNode(1 + s)
+    this.valid &= ~(1 << (1 + s))
+    this.touch(0, s, true)
   }
 
   /** Removes child node i (its slots become tombstones in the next delta). */
   removeSubnode(i: number): void {
-    const n = this.node(1 + i)
-    for (let s = 0; s < 16; s++) if (n[KIND_OFF + s] !== EMPTY) this.changed[16 + 16 * i + s] = 1
-    this.nodes[1 + i] = null
-    this.heaps[1 + i] = null
-    this.dirty[1 + i] = 0
+    const no = this.nodeOff(1 + i)
+    for (let s = 0; s < 16; s++) if (this.b[no + s] !== EMPTY) this.markChanged(16 + 16 * i + s)
+    this.setU16(NODES + 2 * (1 + i), 0)
+    this.setU16(DIRTY + 2 * (1 + i), 0)
+    this.valid &= ~(1 << (1 + i))
   }
 
   /** Marks slot s of node ni as a child page; its hash is filled in when the child is hashed. */
   setPageRef(ni: number, s: number): void {
-    const n = this.node(ni)
-    n[KIND_OFF + s] = PAGE
-    this.touch(ni, s)
+    this.entryFor(ni, s, false)
+    this.b[this.nodeOff(ni) + s] = PAGE
+    this.touch(ni, s, true)
   }
 
-  setChildHash(ni: number, s: number, hash: Uint8Array): void {
-    const o = this.entry(ni, s)
-    this.node(ni).set(hash, o)
-    this.heaps[ni]?.set(hash, heapOff(16 + s))
-    this.touch(ni, s)
+  /** Stores a child page's hash (src[srcOff..+32]) in slot s of node ni. */
+  setChildHash(ni: number, s: number, src: Uint8Array, srcOff: number): void {
+    const o = this.entryFor(ni, s, false)
+    const b = this.b
+    for (let i = 0; i < 32; i++) b[o + i] = src[srcOff + i] as number
+    this.touch(ni, s, true)
   }
 
   /** Number of non-empty slots of node ni, and the last one found. */
   occupancy(ni: number): { count: number; last: number } {
-    const n = this.node(ni)
+    const no = this.nodeOff(ni)
     let count = 0
     let last = -1
     for (let s = 0; s < 16; s++)
-      if (n[KIND_OFF + s] !== EMPTY) {
+      if (this.b[no + s] !== EMPTY) {
         count++
         last = s
       }
     return { count, last }
   }
 
-  /** Rehashes the nodes changed in this block (children first); returns the page's hash. */
-  rehash(): Uint8Array {
-    for (let i = 0; i < 16; i++) {
-      const m = this.dirty[1 + i] as number
-      if (m === 0) continue
-      if (this.nodes[1 + i]) {
-        const had = this.heaps[1 + i]
-        const h = this.ensureHeap(1 + i)
-        if (had) rehashNode(h, m)
-        const root = h.subarray(heapOff(1), heapOff(1) + 32)
-        const o = this.entry(0, i)
-        this.node(0).set(root, o)
-        this.heaps[0]?.set(root, heapOff(16 + i))
-        // The child node's hash is part of the page record: the next delta must carry it.
-        this.changed[i] = 1
-      }
-      this.dirty[1 + i] = 0
+  // ── hashing ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Where the hash of slot s of node `no` is (-1: an empty slot, whose hash is zero). */
+  private slotHash(no: number, s: number): number {
+    return this.b[no + s] === EMPTY ? -1 : this.u16(no + N_ENTRY + 2 * s)
+  }
+
+  /** Builds the 15 binary hashes of node `no` into t at tOff (index i at tOff + 32*(i-1)); bits
+   *  of `mask` select the slots whose paths are recomputed (0xffff = all). */
+  private hashTree(no: number, t: Uint8Array, tOff: number, mask: number): void {
+    const b = this.b
+    let pm = 0
+    for (let p = 0; p < 8; p++) {
+      if (!(mask & (3 << (2 * p)))) continue
+      pm |= 1 << p
+      const l = this.slotHash(no, 2 * p)
+      const r = this.slotHash(no, 2 * p + 1)
+      hashPairInto(l < 0 ? ZERO32 : b, Math.max(0, l), r < 0 ? ZERO32 : b, Math.max(0, r), t, tOff + 32 * (7 + p))
     }
-    const m0 = this.dirty[0] as number
-    const had0 = this.heaps[0]
-    const h0 = this.ensureHeap(0)
-    if (had0 && m0 !== 0) rehashNode(h0, m0)
-    this.dirty[0] = 0
-    return h0.subarray(heapOff(1), heapOff(1) + 32)
-  }
-
-  // ── encoding ───────────────────────────────────────────────────────────────────────────────────
-
-  private writeEntry(w: ByteWriter, ni: number, s: number): void {
-    const pos = ni === 0 ? s : 16 + 16 * (ni - 1) + s
-    const n = this.nodes[ni]
-    const k = n ? (n[KIND_OFF + s] as number) : EMPTY
-    w.u16(pos)
-    w.u8(k)
-    if (!n) return
-    if (k === LEAF) {
-      w.bytes(n, entryOff(n, s), ENT)
-    } else if (k === PAGE || k === NODE) w.bytes(n, entryOff(n, s), 32)
-  }
-
-  /** Bytes a full (base) page and a cumulative delta would take. */
-  encodedSizes(): { base: number; delta: number } {
-    let base = 0
-    let delta = 0
-    const changed = this.changed
-    for (let ni = 0; ni < 17; ni++) {
-      const n = this.nodes[ni]
-      const p0 = ni === 0 ? 0 : 16 + 16 * (ni - 1)
-      for (let s = 0; s < 16; s++) {
-        const k = n ? (n[KIND_OFF + s] as number) : EMPTY
-        const ch = changed[p0 + s] as number
-        if (k === EMPTY && ch === 0) continue
-        const size = k === LEAF ? LEAF_ENTRY : k === PAGE || k === NODE ? HASH_ENTRY : MARK_ENTRY
-        if (k !== EMPTY) base += size
-        if (ch) delta += size
+    for (let half = 4; half >= 1; half >>= 1) {
+      let next = 0
+      for (let p = 0; p < half; p++) {
+        if (!(pm & (3 << (2 * p)))) continue
+        next |= 1 << p
+        const idx = half + p
+        hashPairInto(t, tOff + 32 * (2 * idx - 1), t, tOff + 32 * (2 * idx), t, tOff + 32 * (idx - 1))
       }
+      pm = next
     }
-    return { base, delta }
   }
 
-  /** Writes all non-empty slots (kind = base) or the slots changed since the base (kind = delta). */
-  writeEntries(w: ByteWriter, delta: boolean): number {
+  /** Recomputes node ni's hash and stores it (top: PAGE_HASH; child: the top node's entry). A node
+   *  with HEAP_MIN+ occupied slots keeps its binary hashes, so only the changed paths are redone. */
+  private hashNode(ni: number): void {
+    let no = this.nodeOff(ni)
     let count = 0
-    const changed = this.changed
-    for (let ni = 0; ni < 17; ni++) {
-      const n = this.nodes[ni]
-      const p0 = ni === 0 ? 0 : 16 + 16 * (ni - 1)
-      if (!n && !delta) continue
-      for (let s = 0; s < 16; s++) {
-        if (delta ? changed[p0 + s] : n && n[KIND_OFF + s] !== EMPTY) {
-          this.writeEntry(w, ni, s)
-          count++
-        }
+    for (let s = 0; s < 16; s++) if (this.b[no + s] !== EMPTY) count++
+    let heap = this.u16(no + N_HEAP)
+    let t: Uint8Array
+    let tOff: number
+    if (count >= HEAP_MIN) {
+      let mask = this.valid & (1 << ni) ? this.u16(DIRTY + 2 * ni) : 0xffff
+      if (heap === 0) {
+        heap = this.alloc(HEAP_BYTES, true)
+        no = this.nodeOff(ni) // the buffer may have been repacked
+        this.setU16(no + N_HEAP, heap)
+        mask = 0xffff
       }
+      this.hashTree(no, this.b, heap, mask)
+      t = this.b
+      tOff = heap
+    } else {
+      if (heap !== 0) this.setU16(no + N_HEAP, 0)
+      this.hashTree(no, treeScratch, 0, 0xffff)
+      t = treeScratch
+      tOff = 0
     }
-    return count
+    const dst = ni === 0 ? PAGE_HASH : this.entryOff(0, ni - 1)
+    const b = this.b
+    for (let i = 0; i < 32; i++) b[dst + i] = t[tOff + i] as number
+    this.valid |= 1 << ni
   }
 
-  /** Applies encoded entries (a base page's or a delta's) onto this page. Returns false if malformed. */
-  applyEntries(b: Uint8Array, off: number, end: number, count: number, trackChanges: boolean): boolean {
-    let p = off
-    for (let e = 0; e < count; e++) {
-      if (p + 3 > end) return false
-      const pos = getU16(b, p)
-      const k = b[p + 2] as number
-      p += 3
-      if (pos >= POSITIONS || k > PAGE) return false
-      const ni = pos < 16 ? 0 : 1 + ((pos - 16) >> 4)
-      const s = pos < 16 ? pos : (pos - 16) & 15
-      if (ni > 0 && !this.nodes[ni]) {
-        if (k === EMPTY) continue
-        this.nodes[ni] = newNode(2)
-      }
-      if ((k === NODE && ni !== 0) || (k === PAGE && ni === 0)) return false
-      ;(this.nodes[ni] as Uint8Array)[KIND_OFF + s] = k
-      if (k === LEAF) {
-        if (p + ENT > end) return false
-        const o = this.entry(ni, s)
-        ;(this.nodes[ni] as Uint8Array).set(b.subarray(p, p + ENT), o)
-        p += ENT
-      } else if (k === PAGE || k === NODE) {
-        if (p + 32 > end) return false
-        const o = this.entry(ni, s)
-        ;(this.nodes[ni] as Uint8Array).set(b.subarray(p, p + 32), o)
-        p += 32
-      }
-      if (trackChanges) this.changed[pos] = 1
-    }
-    // Child nodes exist exactly where the top node says NODE.
-    const top = this.node(0)
+  /** Brings every hash of the page up to date (children first); the page hash is at PAGE_HASH.
+   *  Returns whether anything was recomputed. */
+  hash(): boolean {
+    let top = this.u16(DIRTY)
+    let any = false
     for (let i = 0; i < 16; i++) {
-      const isNode = top[KIND_OFF + i] === NODE
-      if (!isNode) this.nodes[1 + i] = null
-      else if (!this.nodes[1 + i]) return false
+      if (this.nodeOff(1 + i) === 0) continue
+      if (this.u16(DIRTY + 2 * (1 + i)) !== 0 || !(this.valid & (1 << (1 + i)))) {
+        this.hashNode(1 + i)
+        top |= 1 << i
+        any = true
+      }
+      this.setU16(DIRTY + 2 * (1 + i), 0)
     }
-    return p === end
+    this.setU16(DIRTY, top)
+    if (top !== 0 || !(this.valid & 1)) {
+      this.hashNode(0)
+      any = true
+    }
+    this.setU16(DIRTY, 0)
+    return any
   }
 
-  /** Location of the value of the leaf at (ni, s). */
-  valueLocation(ni: number, s: number): { seg: number; off: number; len: number } {
-    const n = this.node(ni)
-    const o = entryOff(n, s) + 64
-    return { seg: getU32(n, o), off: getU32(n, o + 4), len: getU32(n, o + 8) }
+  /** The page hash (computing what is missing first). A view: copy it to keep it. */
+  pageHash(): Uint8Array {
+    this.hash()
+    return this.b.subarray(PAGE_HASH, PAGE_HASH + 32)
   }
-}
 
-/** Parsed header of a PAGE frame body. */
-export type PageRecordHeader = {
-  version: number
-  pid: string
-  kind: number
-  baseVersion: number
-  count: number
-  entriesOff: number
-}
-
-export function writePageRecord(w: ByteWriter, page: Page, delta: boolean): void {
-  w.u64(page.version)
-  w.u8(page.pid.length)
-  for (let i = 0; i < page.pid.length; i += 2) {
-    const hi = Number.parseInt(page.pid[i] as string, 16)
-    const lo = i + 1 < page.pid.length ? Number.parseInt(page.pid[i + 1] as string, 16) : 0
-    w.u8((hi << 4) | lo)
+  /** Writes the binary tree of node ni for a proof: hash of binary index i (1..31) at 32*i of
+   *  `out` (slots at 16..31). The page must be hashed (see hash()). */
+  fillTree(ni: number, out: Uint8Array): void {
+    const no = this.nodeOff(ni)
+    const b = this.b
+    for (let s = 0; s < 16; s++) {
+      const h = this.slotHash(no, s)
+      if (h < 0) out.fill(0, 32 * (16 + s), 32 * (17 + s))
+      else out.set(b.subarray(h, h + 32), 32 * (16 + s))
+    }
+    const heap = this.u16(no + N_HEAP)
+    if (heap !== 0) out.set(b.subarray(heap, heap + HEAP_BYTES), 32)
+    else {
+      this.hashTree(no, treeScratch, 0, 0xffff)
+      out.set(treeScratch.subarray(0, HEAP_BYTES), 32)
+    }
   }
-  w.u8(delta ? PAGE_DELTA : PAGE_BASE)
-  w.u64(delta ? page.baseVersion : page.version)
-  const countAt = w.pos
-  w.u16(0)
-  const count = page.writeEntries(w, delta)
-  w.buf[countAt] = count >>> 8
-  w.buf[countAt + 1] = count & 0xff
-}
-
-const HEX = '0123456789abcdef'
-
-/** Parses a PAGE frame body header; null if malformed. */
-export function readPageRecordHeader(b: Uint8Array, off: number, end: number): PageRecordHeader | null {
-  if (off + 9 > end) return null
-  const version = getU64(b, off)
-  const nibbles = b[off + 8] as number
-  let p = off + 9
-  const packed = (nibbles + 1) >> 1
-  if (nibbles > 64 || p + packed + 11 > end) return null
-  let pid = ''
-  for (let i = 0; i < nibbles; i++) {
-    const byte = b[p + (i >> 1)] as number
-    pid += HEX[i & 1 ? byte & 15 : byte >> 4]
-  }
-  p += packed
-  const kind = b[p] as number
-  if (kind !== PAGE_BASE && kind !== PAGE_DELTA) return null
-  const baseVersion = getU64(b, p + 1)
-  const count = getU16(b, p + 9)
-  return { version, pid, kind, baseVersion, count, entriesOff: p + 11 }
 }

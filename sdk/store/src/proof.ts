@@ -12,9 +12,9 @@
 // hash (or 0), then for each level combine with the sibling on the side given by the key's bit
 // (bit depth-1-i from the most significant), with inner(0, 0) = 0; the result must be the root.
 import { equalBytes, keccak256 } from '@spnkit/crypto'
-import { getU16 } from './bytes.ts'
+import { getU16, getU32 } from './bytes.ts'
 import { hashPairInto, isZero32, leafHash } from './hash.ts'
-import { EMPTY, entryOff, heapOff, LEAF, NODE, nibble, type Page } from './page.ts'
+import { EMPTY, LEAF, NODE, nibble, type Page } from './page.ts'
 import { childPid } from './tree.ts'
 
 export const PROOF_INCLUSION = 0
@@ -22,9 +22,14 @@ export const PROOF_ABSENT_EMPTY = 1
 export const PROOF_ABSENT_OTHER = 2
 const HEADER = 35
 
-/** Builds the proof for `key` from the pages of one version (`pageOf(pid)`). */
-export function buildProof(pageOf: (pid: string) => Page, key: Uint8Array): Uint8Array {
-  const nodes: { heap: Uint8Array; s: number }[] = []
+/** Builds the proof for `key` from the pages of one version (`pageOf(pid)`, hashed pages).
+ *  `valueHashAt(seg, off, len)` gives the value hash of another key's leaf (for kind 2). */
+export function buildProof(
+  pageOf: (pid: string) => Page,
+  key: Uint8Array,
+  valueHashAt: (seg: number, off: number, len: number) => Uint8Array,
+): Uint8Array {
+  const nodes: { tree: Uint8Array; s: number }[] = []
   let page = pageOf('')
   let ni = 0
   let d = 0
@@ -32,8 +37,9 @@ export function buildProof(pageOf: (pid: string) => Page, key: Uint8Array): Uint
   let other: Uint8Array | null = null
   for (;;) {
     const s = nibble(key, d)
-    const node = page.nodes[ni] as Uint8Array
-    nodes.push({ heap: page.ensureHeap(ni), s })
+    const tree = new Uint8Array(32 * 32)
+    page.fillTree(ni, tree)
+    nodes.push({ tree, s })
     const k = page.kind(ni, s)
     if (k === EMPTY) break
     if (k === LEAF) {
@@ -41,8 +47,9 @@ export function buildProof(pageOf: (pid: string) => Page, key: Uint8Array): Uint
       else {
         kind = PROOF_ABSENT_OTHER
         other = new Uint8Array(64)
-        const o = entryOff(node, s)
-        other.set(node.subarray(o, o + 64), 0)
+        const o = page.entryOff(ni, s)
+        other.set(page.b.subarray(o + 32, o + 64), 0)
+        other.set(valueHashAt(getU32(page.b, o + 64), getU32(page.b, o + 68), getU32(page.b, o + 72)), 32)
       }
       break
     }
@@ -58,13 +65,13 @@ export function buildProof(pageOf: (pid: string) => Page, key: Uint8Array): Uint
   const siblings: Uint8Array[] = []
   let level = 0
   for (let n = nodes.length - 1; n >= 0; n--) {
-    const { heap, s } = nodes[n] as { heap: Uint8Array; s: number }
+    const { tree, s } = nodes[n] as { tree: Uint8Array; s: number }
     let idx = 16 + s
     for (let l = 0; l < 4; l++, level++) {
-      const off = heapOff(idx ^ 1)
-      if (!isZero32(heap, off)) {
+      const off = 32 * (idx ^ 1)
+      if (!isZero32(tree, off)) {
         bitmap[31 - (level >> 3)] = (bitmap[31 - (level >> 3)] as number) | (1 << (level & 7))
-        siblings.push(heap.subarray(off, off + 32))
+        siblings.push(tree.subarray(off, off + 32))
       }
       idx >>= 1
     }

@@ -5,8 +5,9 @@
 //   snapshot(version?)        pins a version against pruning; readers never wait for a commit
 //   prune(below)              drops history below a version and garbage-collects the log
 import fs from 'node:fs'
-import { keccak256 } from '@spnkit/crypto'
-import { getU32, putU32, putU64 } from './bytes.ts'
+import { ByteWriter, getU32, putU32, putU64 } from './bytes.ts'
+import { readCheckpoint, writeCheckpoint } from './checkpoint.ts'
+import { DirLock } from './dir-lock.ts'
 import {
   CorruptFileError,
   InvalidInputError,
@@ -14,6 +15,7 @@ import {
   UnknownVersionError,
   VersionPrunedError,
 } from './errors.ts'
+import { keccak, keccakInto, leafHashInto } from './hash.ts'
 import {
   BLOCK_DATA,
   BLOCK_META,
@@ -23,21 +25,20 @@ import {
   FRAME_MOVE,
   FRAME_PAGE,
   FRAME_PRUNE,
+  type LogPosition,
   SegmentLog,
 } from './log.ts'
+import { EMPTY, LEAF, NODE, nibble, Page } from './page.ts'
+import { PageCache } from './page-cache.ts'
+import { PageIndex, type PageRecord } from './page-index.ts'
 import {
-  EMPTY,
-  entryOff,
-  LEAF,
-  NODE,
-  nibble,
-  PAGE,
+  applyRecordEntries,
+  encodedSizes,
+  forEachLeafLocation,
   PAGE_DELTA,
-  Page,
   readPageRecordHeader,
   writePageRecord,
-} from './page.ts'
-import { PageIndex, type PageRecord } from './page-index.ts'
+} from './page-record.ts'
 import { buildProof } from './proof.ts'
 import { childPid, deleteLeaf, hashWorkingPages, insertLeaf, type WorkingPages } from './tree.ts'
 
@@ -53,6 +54,11 @@ export type StoreOptions = {
   deltaShare?: number
   /** Segments whose live share falls below this are rewritten by prune() (default 0.5). */
   gcLiveShare?: number
+  /** A checkpoint of the page index is written at close and after this many bytes of log (default
+   *  1 GiB), so that open scans only the blocks after it instead of every segment. */
+  checkpointBytes?: number
+  /** Ignore the checkpoint and scan (and checksum) every block at open (default false). */
+  verifyOnOpen?: boolean
 }
 
 export type StoreStats = {
@@ -65,6 +71,8 @@ export type StoreStats = {
   segments: number
   diskBytes: number
   truncatedBytes: number
+  /** Whether open started from the checkpoint (and scanned only the blocks after it). */
+  openedFromCheckpoint: boolean
 }
 
 export type PruneResult = {
@@ -78,46 +86,6 @@ export type PruneResult = {
 const U32 = 4294967296
 const ZERO_ROOT = new Uint8Array(32)
 
-class LruPages {
-  private readonly map = new Map<string, Page>()
-  bytes = 0
-  readonly budget: number
-  constructor(budget: number) {
-    this.budget = budget
-  }
-  get size(): number {
-    return this.map.size
-  }
-  get(key: string): Page | undefined {
-    const p = this.map.get(key)
-    if (p) {
-      // Recently used moves to the back, so eviction takes the least recently used first.
-      this.map.delete(key)
-      this.map.set(key, p)
-    }
-    return p
-  }
-  set(key: string, page: Page): void {
-    this.delete(key)
-    this.map.set(key, page)
-    this.bytes += page.memoryBytes()
-    if (this.bytes <= this.budget) return
-    // Evict in a batch down to 90% of the budget, so the scan from the oldest end is amortised.
-    const target = this.budget * 0.9
-    for (const [k, p] of this.map) {
-      if (this.bytes <= target || p === page) break
-      this.map.delete(k)
-      this.bytes -= p.memoryBytes()
-    }
-  }
-  delete(key: string): void {
-    const old = this.map.get(key)
-    if (!old) return
-    this.bytes -= old.memoryBytes()
-    this.map.delete(key)
-  }
-}
-
 /** A version pinned for reading: pruning will not remove it until release(). */
 export type Snapshot = {
   readonly version: number
@@ -130,8 +98,9 @@ export type Snapshot = {
 export class Store {
   readonly dir: string
   private readonly log: SegmentLog
-  private readonly index = new PageIndex()
-  private readonly cache: LruPages
+  private readonly lock: DirLock
+  private index = new PageIndex()
+  private readonly cache: PageCache
   private readonly deltaShare: number
   private readonly gcLiveShare: number
   /** Committed versions (ascending) and their roots. Version 0 is the empty store. */
@@ -142,28 +111,60 @@ export class Store {
   private readonly moved = new Map<number, number>()
   private readonly pins = new Map<number, number>()
   private queue: Promise<unknown> = Promise.resolve()
-  /** Where the time of the last apply() went (ms): tree edits, hashing, encoding, write + fdatasync. */
-  lastApplyTimings = { editMs: 0, hashMs: 0, encodeMs: 0, writeMs: 0 }
+  /** Where the time of the last apply() went (ms): tree edits, hashing, encoding, write +
+   *  fdatasync, and installing the new version (index, cache). */
+  lastApplyTimings = { editMs: 0, hashMs: 0, encodeMs: 0, writeMs: 0, installMs: 0 }
   private closed = false
   private failed: Error | null = null
+  private readonly verifyOnOpen: boolean
+  private readonly checkpointBytes: number
+  private logBytesSinceCheckpoint = 0
+  private openedFromCheckpoint = false
+  /** The log position the directory's checkpoint covers (null: none, or not known to match). */
+  private checkpointedAt: LogPosition | null = null
+  /** Leaf hash at 0, value hash at 32, for the block being applied. */
+  private readonly leafScratch = new Uint8Array(64)
+  /** Data blocks are built one at a time (apply calls are queued): their buffer is reused. */
+  private readonly blockBuffer = new ByteWriter(1 << 20)
 
-  private constructor(dir: string, opts: StoreOptions) {
+  private constructor(dir: string, opts: StoreOptions, lock: DirLock) {
     this.dir = dir
+    this.lock = lock
     this.log = new SegmentLog(dir, opts.segmentBytes ?? 64 << 20)
-    this.cache = new LruPages(opts.cacheBytes ?? 256 << 20)
+    this.cache = new PageCache(opts.cacheBytes ?? 256 << 20)
     this.deltaShare = opts.deltaShare ?? 0.25
     this.gcLiveShare = opts.gcLiveShare ?? 0.5
+    this.verifyOnOpen = opts.verifyOnOpen ?? false
+    this.checkpointBytes = opts.checkpointBytes ?? 2 ** 30
   }
 
   /** Opens (or creates) the store in `dir`, recovering to the last committed block. */
   static open(dir: string, opts: StoreOptions = {}): Store {
-    const store = new Store(dir, opts)
-    store.recover()
+    const lock = DirLock.acquire(dir)
+    const store = new Store(dir, opts, lock)
+    try {
+      store.recover()
+    } catch (e) {
+      store.log.close()
+      lock.release()
+      throw e
+    }
     return store
   }
 
   private recover(): void {
     let boundary = 0
+    const ckpt = this.verifyOnOpen ? null : readCheckpoint(this.dir)
+    const resume = ckpt && this.log.canResume(ckpt.position) ? ckpt : null
+    if (resume) {
+      this.index = resume.index
+      this.versions.splice(0, this.versions.length, ...resume.versions)
+      this.roots.splice(0, this.roots.length, ...resume.roots)
+      this.oldest = resume.oldest
+      for (const [from, to] of resume.moved) this.moved.set(from, to)
+      this.openedFromCheckpoint = true
+      this.checkpointedAt = resume.position
+    }
     this.log.open(
       (b: BlockInfo) => {
         if (b.kind !== BLOCK_DATA) return
@@ -189,8 +190,27 @@ export class Store {
           boundary = Math.max(boundary, getU32(buf, off) * U32 + getU32(buf, off + 4))
         }
       },
+      resume?.position ?? null,
     )
-    if (boundary > 0) this.applyBoundary(boundary)
+    if (boundary > this.oldest) this.applyBoundary(boundary)
+  }
+
+  /** Saves the page index and versions with the log position they cover (see checkpoint.ts). */
+  private checkpoint(): void {
+    const position = this.log.position()
+    if (!position) return
+    const last = this.checkpointedAt
+    if (last && last.seg === position.seg && last.end === position.end) return
+    writeCheckpoint(this.dir, {
+      position,
+      oldest: this.oldest,
+      versions: this.versions,
+      roots: this.roots,
+      moved: this.moved,
+      index: this.index,
+    })
+    this.logBytesSinceCheckpoint = 0
+    this.checkpointedAt = position
   }
 
   private applyBoundary(boundary: number): void {
@@ -242,10 +262,19 @@ export class Store {
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────────
 
+  /** Cache key of a page record: the newest record of a page is cached under its page id (the
+   *  block being built takes it from there without an index lookup), older ones under pid@version. */
+  private cacheKey(pid: string, recordVersion: number): string {
+    return recordVersion === this.index.latestVersion(pid) ? pid : `${pid}@${recordVersion}`
+  }
+
+  /** The page `pid` as of `version` (null if it has no record then), from the cache or disk. */
   private pageAt(pid: string, version: number): Page | null {
+    const latest = this.cache.get(pid)
+    if (latest && latest.version <= version) return latest
     const rec = this.index.find(pid, version)
     if (!rec) return null
-    const key = `${pid}@${rec.version}`
+    const key = this.cacheKey(pid, rec.version)
     const hit = this.cache.get(key)
     if (hit) return hit
     const page = this.loadPage(pid, rec)
@@ -254,7 +283,10 @@ export class Store {
   }
 
   private loadPage(pid: string, rec: PageRecord): Page {
-    const page = new Page(pid, rec.version)
+    // In memory, entries take a few bytes more than on disk (fixed-size locations, node records):
+    // sized from the records so that decoding does not grow the buffer step by step.
+    const baseLen = rec.kind === PAGE_DELTA ? (this.index.exact(pid, rec.baseVersion)?.len ?? 0) : 0
+    const page = new Page(pid, rec.version, Math.ceil(1.2 * (rec.len + baseLen)) + 1024)
     const body = this.log.read(rec.seg, rec.off, rec.len)
     const h = readPageRecordHeader(body, 0, body.length)
     if (!h || h.pid !== pid || h.version !== rec.version)
@@ -273,21 +305,21 @@ export class Store {
         )
       const base = this.log.read(baseRec.seg, baseRec.off, baseRec.len)
       const bh = readPageRecordHeader(base, 0, base.length)
-      if (!bh || !page.applyEntries(base, bh.entriesOff, base.length, bh.count, false))
+      if (!bh || !applyRecordEntries(page, base, bh.entriesOff, base.length, bh.count, false))
         throw new CorruptFileError(
           this.log.fileOf(baseRec.seg),
           baseRec.off,
           `malformed base page ${pid || '(root)'}@${h.baseVersion}`,
         )
       page.baseVersion = h.baseVersion
-      if (!page.applyEntries(body, h.entriesOff, body.length, h.count, true))
+      if (!applyRecordEntries(page, body, h.entriesOff, body.length, h.count, true))
         throw new CorruptFileError(
           this.log.fileOf(rec.seg),
           rec.off,
           `malformed delta page ${pid || '(root)'}@${rec.version}`,
         )
     } else {
-      if (!page.applyEntries(body, h.entriesOff, body.length, h.count, false))
+      if (!applyRecordEntries(page, body, h.entriesOff, body.length, h.count, false))
         throw new CorruptFileError(
           this.log.fileOf(rec.seg),
           rec.off,
@@ -295,16 +327,22 @@ export class Store {
         )
       page.baseVersion = rec.version
     }
+    page.compact()
     page.modified = false
     return page
   }
 
-  private pageReader(version: number): (pid: string) => Page {
+  /** Pages of `version` with their hashes computed (for proofs). */
+  private hashedPageReader(version: number): (pid: string) => Page {
     return (pid) => {
-      const p = this.pageAt(pid, version)
-      if (p) return p
-      if (pid === '') return new Page('', version)
-      throw new Error(`internal: page ${pid} missing at version ${version}`)
+      const page = this.pageAt(pid, version)
+      if (!page) {
+        if (pid === '') return new Page('', version)
+        throw new Error(`internal: page ${pid} missing at version ${version}`)
+      }
+      // Hashing a page loaded from disk builds its node hashes: account for them in the cache.
+      if (page.hash()) this.cache.set(this.cacheKey(pid, page.version), page)
+      return page
     }
   }
 
@@ -329,9 +367,8 @@ export class Store {
       if (k === EMPTY) return undefined
       if (k === LEAF) {
         if (!page.leafKeyEquals(ni, s, key)) return undefined
-        const n = page.node(ni)
-        const o = entryOff(n, s) + 64
-        return this.readValue(getU32(n, o), getU32(n, o + 4), getU32(n, o + 8))
+        const o = page.entryOff(ni, s) + 64
+        return this.readValue(getU32(page.b, o), getU32(page.b, o + 4), getU32(page.b, o + 8))
       }
       if (k === NODE) ni = 1 + s
       else {
@@ -348,7 +385,7 @@ export class Store {
   proof(key: Uint8Array, version?: number): Uint8Array {
     checkKey(key)
     const v = this.versions[this.versionIndex(version)] as number
-    return buildProof(this.pageReader(v), key)
+    return buildProof(this.hashedPageReader(v), key, (seg, off, len) => keccak(this.readValue(seg, off, len)))
   }
 
   /** Pins `version` (default latest) for reading; prune() will not go past it until release(). */
@@ -403,22 +440,26 @@ export class Store {
     if (version <= latest)
       throw new InvalidInputError(`version ${version} must be greater than the latest committed version ${latest}`)
     const { seg, start } = this.log.nextBlockStart()
-    const block = new BlockWriter(seg, start, version, BLOCK_DATA)
+    const block = new BlockWriter(seg, start, version, BLOCK_DATA, this.blockBuffer)
     const ws = new Working(this, version, latest)
     const t0 = performance.now()
+    const lh = this.leafScratch
     for (const op of ops) {
       if (op.value) {
         const off = block.value(op.value)
-        insertLeaf(ws, op.key, keccak256(op.value), seg, off, op.value.length)
+        keccakInto(op.value, 0, op.value.length, lh, 32)
+        leafHashInto(op.key, 0, lh, 32, lh, 0)
+        insertLeaf(ws, op.key, lh, 0, seg, off, op.value.length)
       } else deleteLeaf(ws, op.key)
     }
     const t1 = performance.now()
-    const root = ws.pages.size > 0 ? hashWorkingPages(ws.pages) : (this.roots[this.roots.length - 1] as Uint8Array)
-    const t2 = performance.now()
+    // Each page's record is written right after the page is hashed, while its data is still in
+    // the CPU caches (a second pass over ~10k pages costs mostly cache misses).
     const records: [Page, number, number, number][] = []
-    for (const page of ws.pages.values()) {
-      if (!page.modified) continue
-      const { base, delta } = page.encodedSizes()
+    let encodeMs = 0
+    const encode = (page: Page) => {
+      const e0 = performance.now()
+      const { base, delta } = encodedSizes(page)
       const asDelta = page.baseVersion >= 0 && delta <= base * this.deltaShare
       const bodyOff = block.frame(FRAME_PAGE, 0)
       const before = block.w.pos
@@ -427,31 +468,43 @@ export class Store {
       block.patchLength(bodyOff, len)
       if (!asDelta) {
         page.baseVersion = version
-        page.changed.fill(0)
+        page.clearChanged()
       }
       records.push([page, bodyOff, len, asDelta ? PAGE_DELTA : 0])
+      encodeMs += performance.now() - e0
     }
+    const root =
+      ws.pages.size > 0 ? hashWorkingPages(ws.pages, encode) : (this.roots[this.roots.length - 1] as Uint8Array)
+    const t2 = performance.now()
     const bytes = block.finish(version, root)
     const t3 = performance.now()
     try {
       await this.log.append(seg, start, bytes)
-      this.lastApplyTimings = { editMs: t1 - t0, hashMs: t2 - t1, encodeMs: t3 - t2, writeMs: performance.now() - t3 }
     } catch (e) {
       this.failed = new Error(
         `writing block ${version} to ${this.log.fileOf(seg)} failed (${(e as Error).message}); reopen the store to recover`,
       )
       throw this.failed
     }
+    const t4 = performance.now()
+    ws.returnUnmodified()
     for (const [page, off, len, kind] of records) {
       this.index.add(page.pid, version, seg, off, len, kind, page.baseVersion)
       page.modified = false
-      // Pages below the top two levels are each written only every few blocks: their hash heaps
-      // are cheaper to rebuild then than to keep in the cache budget.
-      if (page.depth > 2) page.dropHeaps()
-      this.cache.set(`${page.pid}@${version}`, page)
+      this.cache.set(page.pid, page)
     }
     this.versions.push(version)
     this.roots.push(root.slice())
+    this.logBytesSinceCheckpoint += bytes.length
+    if (this.logBytesSinceCheckpoint >= this.checkpointBytes) this.checkpoint()
+    const t5 = performance.now()
+    this.lastApplyTimings = {
+      editMs: t1 - t0,
+      hashMs: t2 - t1 - encodeMs,
+      encodeMs: t3 - t2 + encodeMs,
+      writeMs: t4 - t3,
+      installMs: t5 - t4,
+    }
     return root.slice()
   }
 
@@ -459,12 +512,17 @@ export class Store {
    *  It leaves the cache first, so until the block is durable, readers of the committed version
    *  load that page from its record on disk instead of seeing the edits. */
   takeForWrite(pid: string, latest: number): Page | null {
+    const cached = this.cache.take(pid)
+    if (cached) return cached
     const rec = this.index.find(pid, latest)
     if (!rec) return null
-    const key = `${pid}@${rec.version}`
-    const page = this.cache.get(key) ?? this.loadPage(pid, rec)
-    this.cache.delete(key)
-    return page
+    return this.loadPage(pid, rec)
+  }
+
+  /** Gives back a page taken for a block that did not change it (same committed record). */
+  returnUnchanged(page: Page, committedVersion: number): void {
+    page.version = committedVersion
+    this.cache.set(page.pid, page)
   }
 
   // ── pruning and log GC ─────────────────────────────────────────────────────────────────────────
@@ -508,23 +566,18 @@ export class Store {
       live.set(rec.seg, (live.get(rec.seg) ?? 0) + rec.len + FRAME_HEADER)
       const body = this.log.read(rec.seg, rec.off, rec.len)
       const h = readPageRecordHeader(body, 0, body.length)
-      if (!h) throw new CorruptFileError(this.log.fileOf(rec.seg), rec.off, 'malformed page record')
-      let p = h.entriesOff
-      for (let e = 0; e < h.count; e++) {
-        const k = body[p + 2] as number
-        p += 3
-        if (k === LEAF) {
-          const orig = getU32(body, p + 64) * U32 + getU32(body, p + 68)
-          const len = getU32(body, p + 72)
+      const ok =
+        h !== null &&
+        forEachLeafLocation(body, h, body.length, (vseg, voff, len) => {
+          const orig = vseg * U32 + voff
           const cur = this.moved.get(orig) ?? orig
           if (!liveValues.has(cur)) {
             liveValues.set(cur, [orig, len])
             const s = Math.floor(cur / U32)
             live.set(s, (live.get(s) ?? 0) + len + FRAME_HEADER)
           }
-          p += 76
-        } else if (k === PAGE || k === NODE) p += 32
-      }
+        })
+      if (!ok) throw new CorruptFileError(this.log.fileOf(rec.seg), rec.off, 'malformed page record')
     }
     const head = this.log.headId()
     const victims = new Set<number>()
@@ -612,6 +665,7 @@ export class Store {
       segments: this.log.segmentIds().length,
       diskBytes: disk,
       truncatedBytes: this.log.truncatedBytes,
+      openedFromCheckpoint: this.openedFromCheckpoint,
     }
   }
 
@@ -620,13 +674,23 @@ export class Store {
     if (this.closed) return
     await this.queue
     this.closed = true
-    this.log.close()
+    try {
+      if (!this.failed) this.checkpoint()
+    } finally {
+      this.log.close()
+      this.lock.release()
+    }
   }
 }
 
 /** Copy-on-write view of the pages for the version being built. */
 class Working implements WorkingPages {
   readonly pages = new Map<string, Page>()
+  /** Committed version of each page taken from the store (to give back the unchanged ones). */
+  private readonly taken = new Map<Page, number>()
+  /** Child pages already reached from each working page, by 16 * i + j: every op walks the same
+   *  top pages, so this saves building and looking up their ids again. */
+  private readonly kids = new Map<Page, (Page | undefined)[]>()
   private readonly store: Store
   private readonly version: number
   private readonly latest: number
@@ -642,25 +706,49 @@ class Working implements WorkingPages {
     let page: Page
     if (committed) {
       page = committed
+      this.taken.set(page, page.version)
       page.version = this.version
     } else if (pid === '') page = new Page('', this.version)
     else throw new Error(`internal: page ${pid} referenced by its parent is missing at version ${this.latest}`)
     this.pages.set(pid, page)
     return page
   }
+  private kidsOf(parent: Page): (Page | undefined)[] {
+    let kids = this.kids.get(parent)
+    if (!kids) {
+      kids = new Array<Page | undefined>(256)
+      this.kids.set(parent, kids)
+    }
+    return kids
+  }
   root(): Page {
     return this.copy('')
   }
   child(parent: Page, i: number, j: number): Page {
-    return this.copy(childPid(parent, i, j))
-  }
-  create(pid: string): Page {
-    const page = new Page(pid, this.version)
-    this.pages.set(pid, page)
+    const kids = this.kidsOf(parent)
+    let page = kids[16 * i + j]
+    if (!page) {
+      page = this.copy(childPid(parent, i, j))
+      kids[16 * i + j] = page
+    }
     return page
   }
-  drop(pid: string): void {
-    this.pages.delete(pid)
+  create(parent: Page, i: number, j: number): Page {
+    const page = new Page(childPid(parent, i, j), this.version)
+    this.pages.set(page.pid, page)
+    this.kidsOf(parent)[16 * i + j] = page
+    return page
+  }
+  drop(parent: Page, i: number, j: number, page: Page): void {
+    this.pages.delete(page.pid)
+    this.kidsOf(parent)[16 * i + j] = undefined
+  }
+  /** After commit: pages that were only traversed go back to the cache under their old record. */
+  returnUnmodified(): void {
+    for (const page of this.pages.values()) {
+      const v = this.taken.get(page)
+      if (!page.modified && v !== undefined) this.store.returnUnchanged(page, v)
+    }
   }
 }
 

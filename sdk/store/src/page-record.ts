@@ -1,0 +1,251 @@
+// Page records on disk: a full (base) page or a delta (every slot changed since its base):
+//   version u64 ‖ pid nibble count u8 ‖ pid nibbles (packed) ‖ kind u8 (0 base, 1 delta) ‖
+//   base version u64 ‖ entry count u16 ‖ entries
+// An entry is u16 (position << 2 | slot kind), then by kind:
+//   leaf        leaf hash (32) ‖ key (32) ‖ value segment, offset, length (LEB128 varints)
+//   child page  its hash (32)
+//   child node  nothing: its hash is recomputed from its slots when the page is loaded
+//   empty       nothing (a tombstone in a delta)
+import { type ByteWriter, getU16, getU32, getU64 } from './bytes.ts'
+import { EMPTY, LEAF, NODE, PAGE, type Page, POSITIONS, positionOf } from './page.ts'
+
+export const PAGE_BASE = 0
+export const PAGE_DELTA = 1
+
+export type PageRecordHeader = {
+  version: number
+  pid: string
+  kind: number
+  baseVersion: number
+  count: number
+  entriesOff: number
+}
+
+function varintBytes(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5
+}
+
+function writeVarint(w: ByteWriter, v: number): void {
+  w.ensure(5)
+  let x = v >>> 0
+  while (x >= 0x80) {
+    w.buf[w.pos++] = (x & 0x7f) | 0x80
+    x >>>= 7
+  }
+  w.buf[w.pos++] = x
+}
+
+/** Decoder position after readVarint (module state, so decoding allocates nothing). */
+let cursor = 0
+
+/** Reads a LEB128 u32 at p (cursor = the byte after it); -1 if malformed or past `end`. */
+function readVarint(b: Uint8Array, p: number, end: number): number {
+  let v = 0
+  for (let shift = 0; shift < 35; shift += 7) {
+    if (p >= end) return -1
+    const byte = b[p++] as number
+    v += (byte & 0x7f) * 2 ** shift
+    if (byte < 0x80) {
+      cursor = p
+      return v > 0xffffffff ? -1 : v
+    }
+  }
+  return -1
+}
+
+function entryBytes(page: Page, ni: number, s: number, k: number): number {
+  if (k === PAGE) return 34
+  if (k !== LEAF) return 2
+  const o = page.entryOff(ni, s) + 64
+  const b = page.b
+  return 66 + varintBytes(getU32(b, o)) + varintBytes(getU32(b, o + 4)) + varintBytes(getU32(b, o + 8))
+}
+
+function slotOf(pos: number): number {
+  return pos < 16 ? pos : (pos - 16) & 15
+}
+
+function nodeOfPos(pos: number): number {
+  return pos < 16 ? 0 : 1 + ((pos - 16) >> 4)
+}
+
+/** A leaf entry's usual size (value location in one segment below 256 MiB, values < 16 KiB). */
+const TYPICAL_LEAF = 66 + 1 + 4 + 2
+
+/** Bytes a full (base) page and a cumulative delta would take; the base size counts leaves at
+ *  their typical size (it only decides between writing a delta or a new base). */
+export function encodedSizes(page: Page): { base: number; delta: number } {
+  const b = page.b
+  let base = 0
+  for (let ni = 0; ni < 17; ni++) {
+    const no = page.nodeOff(ni)
+    if (no === 0) continue
+    for (let s = 0; s < 16; s++) {
+      const k = b[no + s] as number
+      base += k === LEAF ? TYPICAL_LEAF : k === PAGE ? 34 : k === NODE ? 2 : 0
+    }
+  }
+  let delta = 0
+  for (let byte = 0; byte < POSITIONS >> 3; byte++) {
+    const m = page.changedByte(byte)
+    if (m === 0) continue
+    for (let bit = 0; bit < 8; bit++) {
+      if (!(m & (1 << bit))) continue
+      const pos = 8 * byte + bit
+      const ni = nodeOfPos(pos)
+      const s = slotOf(pos)
+      delta += entryBytes(page, ni, s, page.kind(ni, s))
+    }
+  }
+  return { base, delta }
+}
+
+function writeEntry(w: ByteWriter, page: Page, ni: number, s: number): void {
+  const k = page.hasNode(ni) ? page.kind(ni, s) : EMPTY
+  w.u16((positionOf(ni, s) << 2) | k)
+  if (k === LEAF) {
+    const o = page.entryOff(ni, s)
+    w.bytes(page.b, o, 64)
+    writeVarint(w, getU32(page.b, o + 64))
+    writeVarint(w, getU32(page.b, o + 68))
+    writeVarint(w, getU32(page.b, o + 72))
+  } else if (k === PAGE) w.bytes(page.b, page.entryOff(ni, s), 32)
+}
+
+export function writePageRecord(w: ByteWriter, page: Page, delta: boolean): void {
+  w.u64(page.version)
+  w.u8(page.pid.length)
+  for (let i = 0; i < page.pid.length; i += 2) {
+    const hi = Number.parseInt(page.pid[i] as string, 16)
+    const lo = i + 1 < page.pid.length ? Number.parseInt(page.pid[i + 1] as string, 16) : 0
+    w.u8((hi << 4) | lo)
+  }
+  w.u8(delta ? PAGE_DELTA : PAGE_BASE)
+  w.u64(delta ? page.baseVersion : page.version)
+  const countAt = w.pos
+  w.u16(0)
+  let count = 0
+  if (delta) {
+    for (let byte = 0; byte < POSITIONS >> 3; byte++) {
+      const m = page.changedByte(byte)
+      if (m === 0) continue
+      for (let bit = 0; bit < 8; bit++) {
+        if (!(m & (1 << bit))) continue
+        const pos = 8 * byte + bit
+        writeEntry(w, page, nodeOfPos(pos), slotOf(pos))
+        count++
+      }
+    }
+  } else
+    for (let ni = 0; ni < 17; ni++) {
+      if (!page.hasNode(ni)) continue
+      for (let s = 0; s < 16; s++)
+        if (page.kind(ni, s) !== EMPTY) {
+          writeEntry(w, page, ni, s)
+          count++
+        }
+    }
+  w.buf[countAt] = count >>> 8
+  w.buf[countAt + 1] = count & 0xff
+}
+
+const HEX = '0123456789abcdef'
+
+/** Parses a page record's header; null if malformed. */
+export function readPageRecordHeader(b: Uint8Array, off: number, end: number): PageRecordHeader | null {
+  if (off + 9 > end) return null
+  const version = getU64(b, off)
+  const nibbles = b[off + 8] as number
+  let p = off + 9
+  const packed = (nibbles + 1) >> 1
+  if (nibbles > 64 || p + packed + 11 > end) return null
+  let pid = ''
+  for (let i = 0; i < nibbles; i++) {
+    const byte = b[p + (i >> 1)] as number
+    pid += HEX[i & 1 ? byte & 15 : byte >> 4]
+  }
+  p += packed
+  const kind = b[p] as number
+  if (kind !== PAGE_BASE && kind !== PAGE_DELTA) return null
+  const baseVersion = getU64(b, p + 1)
+  const count = getU16(b, p + 9)
+  return { version, pid, kind, baseVersion, count, entriesOff: p + 11 }
+}
+
+/** Walks `count` entries from `off`; for each calls visit(pos, kind, payloadOff, seg, voff, len)
+ *  (the last three only for leaves). Returns false if the entries are malformed or do not end
+ *  exactly at `end`. */
+function walkEntries(
+  b: Uint8Array,
+  off: number,
+  end: number,
+  count: number,
+  visit: (pos: number, kind: number, payload: number, seg: number, voff: number, len: number) => void,
+): boolean {
+  let p = off
+  for (let e = 0; e < count; e++) {
+    if (p + 2 > end) return false
+    const head = getU16(b, p)
+    p += 2
+    const pos = head >> 2
+    const k = head & 3
+    if (pos >= POSITIONS) return false
+    if (k === LEAF) {
+      if (p + 64 > end) return false
+      const payload = p
+      const seg = readVarint(b, p + 64, end)
+      if (seg < 0) return false
+      const voff = readVarint(b, cursor, end)
+      if (voff < 0) return false
+      const len = readVarint(b, cursor, end)
+      if (len < 0) return false
+      p = cursor
+      visit(pos, k, payload, seg, voff, len)
+    } else if (k === PAGE) {
+      if (p + 32 > end) return false
+      visit(pos, k, p, 0, 0, 0)
+      p += 32
+    } else visit(pos, k, p, 0, 0, 0)
+  }
+  return p === end
+}
+
+/** Applies a record's entries (a base page's or a delta's) onto `page`. Returns false if malformed. */
+export function applyRecordEntries(
+  page: Page,
+  b: Uint8Array,
+  off: number,
+  end: number,
+  count: number,
+  trackChanges: boolean,
+): boolean {
+  let bad = false
+  const ok = walkEntries(b, off, end, count, (pos, k, payload, seg, voff, len) => {
+    const ni = nodeOfPos(pos)
+    const s = slotOf(pos)
+    if ((k === NODE && ni !== 0) || (k === PAGE && ni === 0)) bad = true
+    else if (k !== EMPTY || page.hasNode(ni)) page.loadSlot(ni, s, k, b, payload, seg, voff, len)
+    if (trackChanges) page.markChanged(pos)
+  })
+  if (!ok || bad) return false
+  // Child nodes exist exactly where the top node says NODE.
+  for (let i = 0; i < 16; i++) {
+    const isNode = page.kind(0, i) === NODE
+    if (!isNode) {
+      if (page.hasNode(1 + i)) page.dropNode(1 + i)
+    } else if (!page.hasNode(1 + i)) return false
+  }
+  return true
+}
+
+/** Calls fn(seg, off, len) for the value location of every leaf entry of a record body. */
+export function forEachLeafLocation(
+  b: Uint8Array,
+  h: PageRecordHeader,
+  end: number,
+  fn: (seg: number, off: number, len: number) => void,
+): boolean {
+  return walkEntries(b, h.entriesOff, end, h.count, (_pos, k, _payload, seg, voff, len) => {
+    if (k === LEAF) fn(seg, voff, len)
+  })
+}
