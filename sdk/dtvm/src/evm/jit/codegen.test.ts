@@ -6,76 +6,18 @@ import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import benchCases from '../../../bench/cases.generated.json' with { type: 'json' }
 import { Rng } from '../../../fuzz/generate.ts'
-import { cancunPrecompiles } from '../../precompiles/index.ts'
-import { InMemoryState } from '../../state/memory-state.ts'
-import { World } from '../../state/world.ts'
-import type { Address } from '../../types.ts'
 import { analyze } from '../analysis.ts'
-import { CALL, type Env } from '../frame.ts'
 import { interpret } from '../interpreter.ts'
-import { runMessage } from '../vm.ts'
 import { compile, compiledSource, SOURCE_BYTES_PER_CODE_BYTE } from './compile.ts'
+import { callTarget, observed } from './testing.ts'
 import { setEvmTier } from './tier.ts'
-
-const CALLER: Address = '0x1000000000000000000000000000000000000001'
-const TARGET: Address = '0x2000000000000000000000000000000000000002'
 
 after(() => setEvmTier('lazy'))
 
 function execute(code: Uint8Array, mode: 'off' | 'always', gas: number, isStatic = false) {
-  setEvmTier(mode)
-  const state = new InMemoryState()
-  state.setAccount(CALLER, { balance: 10n ** 18n })
-  state.setAccount(TARGET, { code, storage: new Map([[1n, 7n]]) })
-  const world = new World(state)
-  world.beginTx()
-  world.warmAddress(CALLER)
-  world.warmAddress(TARGET)
-  const env: Env = {
-    world,
-    block: {
-      chainId: 1n,
-      number: 1n,
-      timestamp: 1n,
-      coinbase: '0x0000000000000000000000000000000000000000',
-      gasLimit: 30_000_000n,
-      baseFee: 0n,
-      prevRandao: 0n,
-      excessBlobGas: 0n,
-      blockHash: () => new Uint8Array(32),
-    },
-    blobBaseFee: 1n,
-    tx: { origin: CALLER, gasPrice: 0n, blobHashes: [] },
-    precompiles: cancunPrecompiles,
-    tracer: undefined,
-  }
-  const r = runMessage(env, {
-    kind: CALL,
-    caller: CALLER,
-    address: TARGET,
-    codeAddress: TARGET,
-    value: 5n,
-    transfer: true,
-    input: Uint8Array.from({ length: 40 }, (_, i) => i * 7),
-    gas,
-    isStatic,
-    depth: 0,
-    retOffset: 0,
-    retSize: 0,
-  })
-  const diff = world.diff()
-  const storage = [...(diff.accounts.get(TARGET)?.storage ?? new Map())].map(([k, v]) => `${k}=${v}`)
-  return {
-    status: r.status,
-    gasLeft: r.gasLeft,
-    haltReason: r.haltReason,
-    output: Buffer.from(r.output).toString('hex'),
-    refund: world.refund,
-    logs: world.logs.map(
-      (l) => `${l.topics.map((t) => Buffer.from(t).toString('hex')).join(',')}:${Buffer.from(l.data).toString('hex')}`,
-    ),
-    storage,
-  }
+  const input = Uint8Array.from({ length: 40 }, (_, i) => i * 7)
+  const { result, world } = callTarget(code, mode, { gas, isStatic, input, value: 5n })
+  return observed(result, world)
 }
 
 function sameOnBothTiers(code: Uint8Array, gas: number, isStatic = false, label = ''): ReturnType<typeof execute> {

@@ -3,19 +3,13 @@ import { after, test } from 'node:test'
 import { keccak256 } from '@spnkit/crypto'
 import { compare, runOurs } from '../../../fuzz/differential.ts'
 import { generateCase } from '../../../fuzz/generate.ts'
-import { cancunPrecompiles } from '../../precompiles/index.ts'
 import { InMemoryState } from '../../state/memory-state.ts'
-import { World } from '../../state/world.ts'
-import type { Address } from '../../types.ts'
 import { analyze, analyzeCached } from '../analysis.ts'
-import { CALL, type Env, type MessageResult } from '../frame.ts'
-import { runMessage } from '../vm.ts'
+import type { MessageResult } from '../frame.ts'
 import { bytesToHex } from '../word.ts'
 import { compile } from './compile.ts'
+import { callTarget, observed, TARGET } from './testing.ts'
 import { evmTier, HOT_THRESHOLD, isCompiled, setEvmTier } from './tier.ts'
-
-const CALLER: Address = '0x1000000000000000000000000000000000000001'
-const TARGET: Address = '0x2000000000000000000000000000000000000002'
 
 after(() => setEvmTier('lazy'))
 
@@ -23,50 +17,10 @@ function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!.map((b) => Number.parseInt(b, 16)))
 }
 
-/** Runs `code` at TARGET on a fresh world with the given tier; returns the result plus the logs. */
+/** Runs `code` at TARGET on a fresh world with the given tier; returns what the call lets anyone see. */
 function run(code: Uint8Array, mode: 'off' | 'always', gas = 100_000, input = new Uint8Array(0)) {
-  setEvmTier(mode)
-  const state = new InMemoryState()
-  state.setAccount(CALLER, { balance: 10n ** 18n })
-  state.setAccount(TARGET, { code, storage: new Map([[1n, 7n]]) })
-  const world = new World(state)
-  world.beginTx()
-  world.warmAddress(CALLER)
-  world.warmAddress(TARGET)
-  const env: Env = {
-    world,
-    block: {
-      chainId: 1n,
-      number: 1n,
-      timestamp: 1n,
-      coinbase: '0x0000000000000000000000000000000000000000',
-      gasLimit: 30_000_000n,
-      baseFee: 0n,
-      prevRandao: 0n,
-      excessBlobGas: 0n,
-      blockHash: () => new Uint8Array(32),
-    },
-    blobBaseFee: 1n,
-    tx: { origin: CALLER, gasPrice: 0n, blobHashes: [] },
-    precompiles: cancunPrecompiles,
-    tracer: undefined,
-  }
-  const msg = {
-    kind: CALL,
-    caller: CALLER,
-    address: TARGET,
-    codeAddress: TARGET,
-    value: 0n,
-    transfer: true,
-    input,
-    gas,
-    isStatic: false,
-    depth: 0,
-    retOffset: 0,
-    retSize: 0,
-  }
-  const r: MessageResult = runMessage(env, msg)
-  return { ...r, output: Buffer.from(r.output).toString('hex'), refund: world.refund }
+  const { result, world } = callTarget(code, mode, { gas, input })
+  return observed(result, world)
 }
 
 function sameOnBothTiers(code: string, gas?: number): ReturnType<typeof run> {
@@ -149,43 +103,7 @@ test('lazy mode compiles a hot code hash in a later macrotask and switches in', 
 })
 
 function runLazy(state: InMemoryState, code: Uint8Array): MessageResult {
-  state.setAccount(TARGET, { code })
-  const world = new World(state)
-  world.beginTx()
-  return runMessage(
-    {
-      world,
-      block: {
-        chainId: 1n,
-        number: 1n,
-        timestamp: 1n,
-        coinbase: '0x0000000000000000000000000000000000000000',
-        gasLimit: 30_000_000n,
-        baseFee: 0n,
-        prevRandao: 0n,
-        excessBlobGas: 0n,
-        blockHash: () => new Uint8Array(32),
-      },
-      blobBaseFee: 1n,
-      tx: { origin: CALLER, gasPrice: 0n, blobHashes: [] },
-      precompiles: cancunPrecompiles,
-      tracer: undefined,
-    },
-    {
-      kind: CALL,
-      caller: CALLER,
-      address: TARGET,
-      codeAddress: TARGET,
-      value: 0n,
-      transfer: true,
-      input: new Uint8Array(0),
-      gas: 100_000,
-      isStatic: false,
-      depth: 0,
-      retOffset: 0,
-      retSize: 0,
-    },
-  )
+  return callTarget(code, 'lazy', {}, state).result
 }
 
 test('setEvmTier rejects an unknown mode', () => {
