@@ -3,11 +3,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
+import { freeLoopbackPorts } from '@spnkit/consensus'
 import { devAccounts, devValidatorKeys, MAILBOX_ADDRESS, MAINNET_CHAIN_ID } from './genesis.ts'
 
 export type DevnetOptions = {
@@ -52,14 +52,6 @@ export type Devnet = {
 
 const NODE_MAIN = path.join(import.meta.dirname, 'node-main.ts')
 
-async function freePort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 type Child = { info: NodeInfo; args: string[]; process: ChildProcess | undefined; exited: Promise<void> }
 
 /** Starts the devnet and resolves once every node serves RPC. */
@@ -67,15 +59,18 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const root = options.persist ? path.resolve(options.persist) : mkdtempSync(path.join(tmpdir(), 'spnkit-devnet-'))
   mkdirSync(root, { recursive: true })
   const total = options.validators + options.followers
+  // rpcPort 0: free ports outside the ephemeral range, so a node restarted after kill -9 gets its
+  // RPC and p2p ports back (see freeLoopbackPorts).
+  const free = options.rpcPort === 0 ? await freeLoopbackPorts(total + options.validators) : []
   const ports: number[] = []
-  for (let i = 0; i < total; i++) ports.push(options.rpcPort === 0 ? await freePort() : options.rpcPort + i)
+  for (let i = 0; i < total; i++) ports.push(options.rpcPort === 0 ? free[i]! : options.rpcPort + i)
   const url = (i: number) => `http://127.0.0.1:${ports[i]}`
   const keys = devValidatorKeys(options.validators)
   // More than one validator: every validator proposes and orders with @spnkit/consensus over TCP.
   const useConsensus = options.validators > 1
   const p2pPorts: number[] = []
   for (let i = 0; i < options.validators; i++)
-    p2pPorts.push(options.rpcPort === 0 ? await freePort() : options.rpcPort + 100 + i)
+    p2pPorts.push(options.rpcPort === 0 ? free[total + i]! : options.rpcPort + 100 + i)
   const networkFile = path.join(root, 'network.json')
   writeFileSync(
     networkFile,

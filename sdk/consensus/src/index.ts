@@ -31,6 +31,7 @@ export {
 } from './sim/scenario.ts'
 export { type Role, type SimConfig, type SimCopy, type SimNodeImpl, Simulator } from './sim/simulator.ts'
 export { Workload } from './sim/workload.ts'
+export { freeLoopbackPorts } from './tcp/free-ports.ts'
 export { MAX_FRAME_BYTES, type PeerAddress, TcpTransport, type TcpTransportOptions } from './tcp/transport.ts'
 export { ValidatorNode } from './tcp/validator-node.ts'
 export * from './types.ts'

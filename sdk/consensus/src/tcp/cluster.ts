@@ -3,18 +3,23 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { freeLoopbackPorts } from './free-ports.ts'
 
 export class LoopbackCluster {
   readonly n: number
-  readonly basePort: number
   readonly dir: string
+  readonly ports: number[]
   readonly procs: (ChildProcess | null)[]
   readonly stderr: string[]
 
-  constructor(n: number) {
+  /** A cluster of `n` validators with their ports reserved; start them with `start(i)`. */
+  static async create(n: number): Promise<LoopbackCluster> {
+    return new LoopbackCluster(n, await freeLoopbackPorts(n))
+  }
+
+  private constructor(n: number, ports: number[]) {
     this.n = n
-    // A port block unlikely to collide with other tests on this machine.
-    this.basePort = 20000 + ((process.pid * 7) % 30000)
+    this.ports = ports
     this.dir = mkdtempSync(path.join(tmpdir(), 'spnkit-consensus-tcp-'))
     this.procs = new Array(n).fill(null)
     this.stderr = new Array(n).fill('')
@@ -22,7 +27,7 @@ export class LoopbackCluster {
 
   start(i: number): void {
     const script = path.join(import.meta.dirname, 'node-main.ts')
-    const cfg = { index: i, n: this.n, basePort: this.basePort, dataDir: path.join(this.dir, `v${i}`), chainId: 7 }
+    const cfg = { index: i, n: this.n, ports: this.ports, dataDir: path.join(this.dir, `v${i}`), chainId: 7 }
     const child = spawn(process.execPath, [script, JSON.stringify(cfg)], { stdio: ['ignore', 'ignore', 'pipe'] })
     child.stderr!.on('data', (d: Buffer) => {
       this.stderr[i] += d.toString()

@@ -1,5 +1,5 @@
 // A validator process for the TCP tests and local experiments:
-//   node node-main.ts '{"index":0,"n":4,"basePort":31000,"dataDir":"/tmp/x","chainId":7}'
+//   node node-main.ts '{"index":0,"n":4,"ports":[31000,31001,31002,31003],"dataDir":"/tmp/x","chainId":7}'
 // Keys are derived from the index (test keys only). Committed blocks are appended to
 // <dataDir>/blocks.jsonl; the WAL lives in <dataDir>/wal.bin. Each process keeps submitting txs of
 // senders it owns, so blocks are non-empty.
@@ -19,7 +19,8 @@ import { ValidatorNode } from './validator-node.ts'
 const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   index: number
   n: number
-  basePort: number
+  /** Listening port of each validator, by index. */
+  ports: number[]
   dataDir: string
   chainId: number
 }
@@ -70,8 +71,8 @@ const transport = await TcpTransport.start({
   chainId: cfg.chainId,
   privateKey: keys[cfg.index]!,
   scheme: secp256k1Scheme,
-  listenPort: cfg.basePort + cfg.index,
-  peers: addresses.map((address, i) => ({ address, host: '127.0.0.1', port: cfg.basePort + i })),
+  listenPort: cfg.ports[cfg.index]!,
+  peers: addresses.map((address, i) => ({ address, host: '127.0.0.1', port: cfg.ports[i]! })),
   onMessage: (m, from) => node.deliver(m, from),
 })
 node = new ValidatorNode({

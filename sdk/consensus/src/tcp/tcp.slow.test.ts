@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { LoopbackCluster } from './cluster.ts'
 
 test('TCP cluster survives kill -9 and restart of one validator (WAL + sync), logs agree', async () => {
-  const cluster = new LoopbackCluster(4)
+  const cluster = await LoopbackCluster.create(4)
   try {
     for (let i = 0; i < 4; i++) cluster.start(i)
     await cluster.waitFor('10 blocks everywhere', () => [0, 1, 2, 3].every((i) => cluster.log(i).length >= 10), 30_000)

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { LoopbackCluster } from './cluster.ts'
 
 test('4 validator processes over TCP on loopback commit identical non-empty blocks', async () => {
-  const cluster = new LoopbackCluster(4)
+  const cluster = await LoopbackCluster.create(4)
   try {
     for (let i = 0; i < 4; i++) cluster.start(i)
     await cluster.waitFor(
