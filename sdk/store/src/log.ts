@@ -19,7 +19,10 @@ export const BLOCK_DATA = 0
 export const BLOCK_META = 1
 
 const SEGMENT_MAGIC = [0x53, 0x50, 0x4e, 0x4b, 0x53, 0x54, 0x4f, 0x52] // "SPNKSTOR"
-const FORMAT_VERSION = 2
+// Format 3 added folded child copies after a page record's entries; a format-2 segment has none,
+// so it reads the same and stays readable.
+const FORMAT_VERSION = 3
+const READABLE_FORMATS = [2, 3]
 export const SEGMENT_HEADER = 32
 const BEGIN_MAGIC = 0x53504e42 // "SPNB"
 const COMMIT_MAGIC = 0x53504e43 // "SPNC"
@@ -235,11 +238,11 @@ export class SegmentLog {
         throw new CorruptFileError(seg.file, 0, 'not a spnkit store segment (bad magic)')
     if (getU32(h, 28) !== crc32(h.subarray(0, 28)))
       throw new CorruptFileError(seg.file, 28, 'segment header checksum mismatch')
-    if (getU32(h, 8) !== FORMAT_VERSION)
+    if (!READABLE_FORMATS.includes(getU32(h, 8)))
       throw new CorruptFileError(
         seg.file,
         8,
-        `unsupported segment format ${getU32(h, 8)} (this build reads ${FORMAT_VERSION})`,
+        `unsupported segment format ${getU32(h, 8)} (this build reads formats ${READABLE_FORMATS.join(', ')})`,
       )
     if (getU32(h, 12) !== seg.id)
       throw new CorruptFileError(seg.file, 12, `segment header says id ${getU32(h, 12)}, file name says ${seg.id}`)

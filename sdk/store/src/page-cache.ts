@@ -42,6 +42,11 @@ export class PageCache {
     }
   }
 
+  /** Whether `key` is cached (without counting as a use). */
+  has(key: string): boolean {
+    return this.map.has(key)
+  }
+
   /** Removes and returns the page under `key` (a page taken out to be edited). */
   take(key: string): Page | undefined {
     const p = this.map.get(key)

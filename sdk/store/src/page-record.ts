@@ -6,11 +6,26 @@
 //   child page  its hash (32)
 //   child node  nothing: its hash is recomputed from its slots when the page is loaded
 //   empty       nothing (a tombstone in a delta)
+// then, optionally, the folded copies of small child pages (see FOLD_MAX_BYTES):
+//   u8 count ‖ count × (u8 child slot i << 4 | j ‖ u16 length ‖ that child's base record)
 import { type ByteWriter, getU16, getU32, getU64 } from './bytes.ts'
 import { EMPTY, LEAF, NODE, PAGE, type Page, POSITIONS, positionOf } from './page.ts'
 
 export const PAGE_BASE = 0
 export const PAGE_DELTA = 1
+
+/**
+ * A child page whose newest record is a base of at most this many bytes (a few keys: at 1M keys
+ * the depth-6 pages, ~6% of all keys) is also copied, whole, into its parent's records: a base
+ * carries every such child, a delta those whose slot changed since its base. Loading the parent
+ * (its base and its delta: 2 reads) then yields the child too, so a cold read of a key in such a
+ * page costs the parent's 2 reads and the value's, never a 4th. The child's own records stay the
+ * authority; a copy is used only when its version is the child's newest record at that point.
+ */
+export const FOLD_MAX_BYTES = 1024
+
+/** A folded child copy inside a record: the child's slot (i << 4 | j) and its record's bytes. */
+export type FoldedCopy = { slot: number; off: number; len: number }
 
 export type PageRecordHeader = {
   version: number
@@ -173,44 +188,75 @@ export function readPageRecordHeader(b: Uint8Array, off: number, end: number): P
 }
 
 /** Walks `count` entries from `off`; for each calls visit(pos, kind, payloadOff, seg, voff, len)
- *  (the last three only for leaves). Returns false if the entries are malformed or do not end
- *  exactly at `end`. */
+ *  (the last three only for leaves). Returns where the entries end, or -1 if they are malformed
+ *  or run past `end`. */
 function walkEntries(
   b: Uint8Array,
   off: number,
   end: number,
   count: number,
   visit: (pos: number, kind: number, payload: number, seg: number, voff: number, len: number) => void,
-): boolean {
+): number {
   let p = off
   for (let e = 0; e < count; e++) {
-    if (p + 2 > end) return false
+    if (p + 2 > end) return -1
     const head = getU16(b, p)
     p += 2
     const pos = head >> 2
     const k = head & 3
-    if (pos >= POSITIONS) return false
+    if (pos >= POSITIONS) return -1
     if (k === LEAF) {
-      if (p + 64 > end) return false
+      if (p + 64 > end) return -1
       const payload = p
       const seg = readVarint(b, p + 64, end)
-      if (seg < 0) return false
+      if (seg < 0) return -1
       const voff = readVarint(b, cursor, end)
-      if (voff < 0) return false
+      if (voff < 0) return -1
       const len = readVarint(b, cursor, end)
-      if (len < 0) return false
+      if (len < 0) return -1
       p = cursor
       visit(pos, k, payload, seg, voff, len)
     } else if (k === PAGE) {
-      if (p + 32 > end) return false
+      if (p + 32 > end) return -1
       visit(pos, k, p, 0, 0, 0)
       p += 32
     } else visit(pos, k, p, 0, 0, 0)
   }
-  return p === end
+  return p
 }
 
-/** Applies a record's entries (a base page's or a delta's) onto `page`. Returns false if malformed. */
+/** The folded copies after a record's entries (from `off`, where the entries end, to `end`);
+ *  null if that part is malformed. No bytes there means no copies. */
+export function readFoldedCopies(b: Uint8Array, off: number, end: number): FoldedCopy[] | null {
+  if (off === end) return []
+  const count = b[off] as number
+  let p = off + 1
+  const copies: FoldedCopy[] = []
+  for (let c = 0; c < count; c++) {
+    if (p + 3 > end) return null
+    const slot = b[p] as number
+    const len = getU16(b, p + 1)
+    p += 3
+    if (p + len > end) return null
+    copies.push({ slot, off: p, len })
+    p += len
+  }
+  return count > 0 && p === end ? copies : null
+}
+
+/** Appends folded copies (slot, the child's record bytes) after a record's entries. */
+export function writeFoldedCopies(w: ByteWriter, copies: readonly [number, Uint8Array][]): void {
+  if (copies.length === 0) return
+  w.u8(copies.length)
+  for (const [slot, bytes] of copies) {
+    w.u8(slot)
+    w.u16(bytes.length)
+    w.bytes(bytes)
+  }
+}
+
+/** Applies a record's entries (a base page's or a delta's) onto `page`. Returns where the entries
+ *  end (folded copies may follow, up to `end`), or -1 if they are malformed. */
 export function applyRecordEntries(
   page: Page,
   b: Uint8Array,
@@ -218,34 +264,37 @@ export function applyRecordEntries(
   end: number,
   count: number,
   trackChanges: boolean,
-): boolean {
+): number {
   let bad = false
-  const ok = walkEntries(b, off, end, count, (pos, k, payload, seg, voff, len) => {
+  const entriesEnd = walkEntries(b, off, end, count, (pos, k, payload, seg, voff, len) => {
     const ni = nodeOfPos(pos)
     const s = slotOf(pos)
     if ((k === NODE && ni !== 0) || (k === PAGE && ni === 0)) bad = true
     else if (k !== EMPTY || page.hasNode(ni)) page.loadSlot(ni, s, k, b, payload, seg, voff, len)
     if (trackChanges) page.markChanged(pos)
   })
-  if (!ok || bad) return false
+  if (entriesEnd < 0 || bad) return -1
   // Child nodes exist exactly where the top node says NODE.
   for (let i = 0; i < 16; i++) {
     const isNode = page.kind(0, i) === NODE
     if (!isNode) {
       if (page.hasNode(1 + i)) page.dropNode(1 + i)
-    } else if (!page.hasNode(1 + i)) return false
+    } else if (!page.hasNode(1 + i)) return -1
   }
-  return true
+  return entriesEnd
 }
 
-/** Calls fn(seg, off, len) for the value location of every leaf entry of a record body. */
+/** Calls fn(seg, off, len) for the value location of every leaf entry of a record body (not of
+ *  its folded copies: those point at values the child's own records keep alive). Returns false if
+ *  the record is malformed. */
 export function forEachLeafLocation(
   b: Uint8Array,
   h: PageRecordHeader,
   end: number,
   fn: (seg: number, off: number, len: number) => void,
 ): boolean {
-  return walkEntries(b, h.entriesOff, end, h.count, (_pos, k, _payload, seg, voff, len) => {
+  const entriesEnd = walkEntries(b, h.entriesOff, end, h.count, (_pos, k, _payload, seg, voff, len) => {
     if (k === LEAF) fn(seg, voff, len)
   })
+  return entriesEnd >= 0 && readFoldedCopies(b, entriesEnd, end) !== null
 }

@@ -28,15 +28,19 @@ import {
   type LogPosition,
   SegmentLog,
 } from './log.ts'
-import { EMPTY, LEAF, NODE, nibble, Page } from './page.ts'
+import { EMPTY, LEAF, NODE, nibble, PAGE, Page, positionOf } from './page.ts'
 import { PageCache } from './page-cache.ts'
 import { PageIndex, type PageRecord } from './page-index.ts'
 import {
   applyRecordEntries,
   encodedSizes,
+  FOLD_MAX_BYTES,
   forEachLeafLocation,
+  PAGE_BASE,
   PAGE_DELTA,
+  readFoldedCopies,
   readPageRecordHeader,
+  writeFoldedCopies,
   writePageRecord,
 } from './page-record.ts'
 import { buildProof } from './proof.ts'
@@ -295,6 +299,8 @@ export class Store {
         rec.off,
         `page record for ${pid || '(root)'}@${rec.version} does not match the index`,
       )
+    // Where each record's entries end: folded copies of small child pages may follow.
+    const parts: [Uint8Array, number, PageRecord][] = []
     if (h.kind === PAGE_DELTA) {
       const baseRec = this.index.exact(pid, h.baseVersion)
       if (!baseRec)
@@ -305,31 +311,78 @@ export class Store {
         )
       const base = this.log.read(baseRec.seg, baseRec.off, baseRec.len)
       const bh = readPageRecordHeader(base, 0, base.length)
-      if (!bh || !applyRecordEntries(page, base, bh.entriesOff, base.length, bh.count, false))
+      const baseEnd = bh ? applyRecordEntries(page, base, bh.entriesOff, base.length, bh.count, false) : -1
+      if (baseEnd < 0)
         throw new CorruptFileError(
           this.log.fileOf(baseRec.seg),
           baseRec.off,
           `malformed base page ${pid || '(root)'}@${h.baseVersion}`,
         )
+      parts.push([base, baseEnd, baseRec])
       page.baseVersion = h.baseVersion
-      if (!applyRecordEntries(page, body, h.entriesOff, body.length, h.count, true))
+      const end = applyRecordEntries(page, body, h.entriesOff, body.length, h.count, true)
+      if (end < 0)
         throw new CorruptFileError(
           this.log.fileOf(rec.seg),
           rec.off,
           `malformed delta page ${pid || '(root)'}@${rec.version}`,
         )
+      parts.push([body, end, rec])
     } else {
-      if (!applyRecordEntries(page, body, h.entriesOff, body.length, h.count, false))
+      const end = applyRecordEntries(page, body, h.entriesOff, body.length, h.count, false)
+      if (end < 0)
         throw new CorruptFileError(
           this.log.fileOf(rec.seg),
           rec.off,
           `malformed page ${pid || '(root)'}@${rec.version}`,
         )
+      parts.push([body, end, rec])
       page.baseVersion = rec.version
     }
     page.compact()
     page.modified = false
+    // The delta's copies are newer than the base's: later ones win.
+    const copies = new Map<number, [Uint8Array, number, number]>()
+    for (const [bytes, entriesEnd, from] of parts) {
+      const found = readFoldedCopies(bytes, entriesEnd, bytes.length)
+      if (!found)
+        throw new CorruptFileError(
+          this.log.fileOf(from.seg),
+          from.off + entriesEnd,
+          `malformed folded child pages in page ${pid || '(root)'}@${from.version}`,
+        )
+      for (const c of found) copies.set(c.slot, [bytes, c.off, c.len])
+    }
+    for (const [slot, [bytes, off, len]] of copies) this.adoptFoldedCopy(page, slot, bytes, off, len)
     return page
+  }
+
+  /**
+   * Caches a small child page from the copy folded into its parent's record (FOLD_MAX_BYTES), so
+   * reading a key in it costs no read of its own. Used only when the copy is the child's newest
+   * record as of the parent's version (a child never changes without its parent); otherwise the
+   * child is read from its own record as usual.
+   */
+  private adoptFoldedCopy(parent: Page, slot: number, bytes: Uint8Array, off: number, len: number): void {
+    const i = slot >> 4
+    const j = slot & 15
+    if (i > 15 || parent.kind(1 + i, j) !== PAGE) return
+    const pid = childPid(parent, i, j)
+    const rec = this.index.find(pid, parent.version)
+    if (!rec || rec.kind !== PAGE_BASE || rec.len !== len) return
+    const h = readPageRecordHeader(bytes, off, off + len)
+    if (!h || h.pid !== pid || h.version !== rec.version || h.kind !== PAGE_BASE) return
+    const key = this.cacheKey(pid, rec.version)
+    if (this.cache.has(key)) return
+    const child = new Page(pid, rec.version, Math.ceil(1.2 * len) + 1024)
+    const entriesEnd = applyRecordEntries(child, bytes, h.entriesOff, off + len, h.count, false)
+    const nested = entriesEnd < 0 ? null : readFoldedCopies(bytes, entriesEnd, off + len)
+    if (!nested) return
+    child.baseVersion = rec.version
+    child.compact()
+    child.modified = false
+    this.cache.set(key, child)
+    for (const c of nested) this.adoptFoldedCopy(child, c.slot, bytes, c.off, c.len)
   }
 
   /** Pages of `version` with their hashes computed (for proofs). */
@@ -456,6 +509,7 @@ export class Store {
     // Each page's record is written right after the page is hashed, while its data is still in
     // the CPU caches (a second pass over ~10k pages costs mostly cache misses).
     const records: [Page, number, number, number][] = []
+    const written = new Map<string, [number, number, number]>() // pid → this block's record (off, len, kind)
     let encodeMs = 0
     const encode = (page: Page) => {
       const e0 = performance.now()
@@ -464,13 +518,15 @@ export class Store {
       const bodyOff = block.frame(FRAME_PAGE, 0)
       const before = block.w.pos
       writePageRecord(block.w, page, asDelta)
+      writeFoldedCopies(block.w, this.foldedCopiesFor(page, asDelta, block.w, written, latest))
       const len = block.w.pos - before
       block.patchLength(bodyOff, len)
       if (!asDelta) {
         page.baseVersion = version
         page.clearChanged()
       }
-      records.push([page, bodyOff, len, asDelta ? PAGE_DELTA : 0])
+      records.push([page, bodyOff, len, asDelta ? PAGE_DELTA : PAGE_BASE])
+      written.set(page.pid, [before, len, asDelta ? PAGE_DELTA : PAGE_BASE])
       encodeMs += performance.now() - e0
     }
     const root =
@@ -506,6 +562,39 @@ export class Store {
       installMs: t5 - t4,
     }
     return root.slice()
+  }
+
+  /**
+   * The small child pages to copy into `page`'s record (see FOLD_MAX_BYTES): all of them for a
+   * base, those whose slot changed since the base for a delta. A child changed in this block was
+   * encoded just before its parent (deepest first) and is copied from the block; an unchanged one
+   * from its newest record on disk.
+   */
+  private foldedCopiesFor(
+    page: Page,
+    asDelta: boolean,
+    w: ByteWriter,
+    written: Map<string, [number, number, number]>,
+    latest: number,
+  ): [number, Uint8Array][] {
+    const copies: [number, Uint8Array][] = []
+    for (let i = 0; i < 16; i++) {
+      if (page.kind(0, i) !== NODE) continue
+      for (let j = 0; j < 16; j++) {
+        if (page.kind(1 + i, j) !== PAGE || (asDelta && !page.isChanged(positionOf(1 + i, j)))) continue
+        const pid = childPid(page, i, j)
+        const here = written.get(pid)
+        if (here) {
+          const [off, len, kind] = here
+          if (kind === PAGE_BASE && len <= FOLD_MAX_BYTES) copies.push([(i << 4) | j, w.buf.slice(off, off + len)])
+          continue
+        }
+        const rec = this.index.find(pid, latest)
+        if (rec && rec.kind === PAGE_BASE && rec.len <= FOLD_MAX_BYTES)
+          copies.push([(i << 4) | j, this.log.read(rec.seg, rec.off, rec.len)])
+      }
+    }
+    return copies
   }
 
   /** Hands the committed page object to the block being built, which edits it in place (no copy).
