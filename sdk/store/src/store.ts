@@ -286,7 +286,9 @@ export class Store {
     return page
   }
 
-  private loadPage(pid: string, rec: PageRecord): Page {
+  /** Loads a page from its record (and base). `forWrite`: the block being built edits it next, so
+   *  it keeps the slack of its first allocation instead of being compacted and then regrown. */
+  private loadPage(pid: string, rec: PageRecord, forWrite = false): Page {
     // In memory, entries take a few bytes more than on disk (fixed-size locations, node records):
     // sized from the records so that decoding does not grow the buffer step by step.
     const baseLen = rec.kind === PAGE_DELTA ? (this.index.exact(pid, rec.baseVersion)?.len ?? 0) : 0
@@ -339,7 +341,7 @@ export class Store {
       parts.push([body, end, rec])
       page.baseVersion = rec.version
     }
-    page.compact()
+    if (!forWrite) page.compact()
     page.modified = false
     // The delta's copies are newer than the base's: later ones win.
     const copies = new Map<number, [Uint8Array, number, number]>()
@@ -589,12 +591,28 @@ export class Store {
           if (kind === PAGE_BASE && len <= FOLD_MAX_BYTES) copies.push([(i << 4) | j, w.buf.slice(off, off + len)])
           continue
         }
-        const rec = this.index.find(pid, latest)
-        if (rec && rec.kind === PAGE_BASE && rec.len <= FOLD_MAX_BYTES)
-          copies.push([(i << 4) | j, this.log.read(rec.seg, rec.off, rec.len)])
+        const bytes = this.committedBaseBytes(pid, latest)
+        if (bytes) copies.push([(i << 4) | j, bytes])
       }
     }
     return copies
+  }
+
+  /** The bytes of page `pid`'s newest committed record if it is a base small enough to fold:
+   *  re-encoded from the cached page when that is the same version (encoding is deterministic;
+   *  the length is checked too), read from the log otherwise. */
+  private committedBaseBytes(pid: string, latest: number): Uint8Array | null {
+    const rec = this.index.find(pid, latest)
+    if (!rec || rec.kind !== PAGE_BASE || rec.len > FOLD_MAX_BYTES) return null
+    const cached = this.cache.has(pid) ? this.cache.get(pid) : undefined
+    if (cached && cached.version === rec.version && !cached.modified) {
+      const w = new ByteWriter(rec.len)
+      writePageRecord(w, cached, false)
+      // Its children did not change in this block either: none of them is in `written`.
+      writeFoldedCopies(w, this.foldedCopiesFor(cached, false, w, new Map(), latest))
+      if (w.pos === rec.len) return w.buf.slice(0, w.pos)
+    }
+    return this.log.read(rec.seg, rec.off, rec.len)
   }
 
   /** Hands the committed page object to the block being built, which edits it in place (no copy).
@@ -605,7 +623,7 @@ export class Store {
     if (cached) return cached
     const rec = this.index.find(pid, latest)
     if (!rec) return null
-    return this.loadPage(pid, rec)
+    return this.loadPage(pid, rec, true)
   }
 
   /** Gives back a page taken for a block that did not change it (same committed record). */
