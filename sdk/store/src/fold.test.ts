@@ -67,9 +67,15 @@ function value(rng: Sfc32): Uint8Array {
   return rng.fill(new Uint8Array(8 + rng.below(60)))
 }
 
-async function build(dir: string, rng: Sfc32, keys: Keys, blocks: number): Promise<ReferenceModel> {
+async function build(
+  dir: string,
+  rng: Sfc32,
+  keys: Keys,
+  blocks: number,
+  cacheBytes?: number,
+): Promise<ReferenceModel> {
   const model = new ReferenceModel()
-  const store = openStore(dir)
+  const store = openStore(dir, { cacheBytes })
   const load: Op[] = keys.all.map((key) => ({ key, value: value(rng) }))
   model.apply(1, load)
   await store.apply(1, load)
@@ -155,6 +161,63 @@ describe('folded small child pages', () => {
     store = openStore(dir, { cacheBytes: 64 * 1024 })
     try {
       checkAll(store, model, keys, every.slice(19))
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('big pages loaded from disk for every block keep exact roots (stored child node hashes)', async () => {
+    const dir = tmp()
+    const rng = new Sfc32(64)
+    const prefix = rng.fill(new Uint8Array(32))
+    // 500 keys under one depth-2 page (a big page: its records carry its child node hashes) and
+    // 300 elsewhere; a 64 KiB cache, so most blocks load their pages from disk before editing.
+    const all = [
+      ...Array.from({ length: 500 }, () => keyWithPrefix(rng, prefix, 2)),
+      ...Array.from({ length: 300 }, () => rng.fill(new Uint8Array(32))),
+    ]
+    const keys: Keys = { all, deep: [], warm: new Map() }
+    const model = await build(dir, rng, keys, 40, 64 * 1024)
+    const store = openStore(dir, { cacheBytes: 64 * 1024 })
+    try {
+      checkAll(store, model, keys, [1, 20, 40])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it("a base's node hash is not used for a node its delta changed (a delta of a page grown small carries none)", async () => {
+    const dir = tmp()
+    const rng = new Sfc32(65)
+    // One depth-2 page: 5 child nodes (nibble 2 = 0..4) of 6 leaves each (nibble 3 = 0..5), just
+    // over NODE_HASHES_MIN_BYTES, so its base carries node hashes.
+    const key = (n2: number, n3: number) => {
+      const k = rng.fill(new Uint8Array(32))
+      k[0] = 0x4b
+      k[1] = (n2 << 4) | n3
+      return k
+    }
+    const all = Array.from({ length: 30 }, (_, n) => key(Math.floor(n / 6), n % 6))
+    const model = new ReferenceModel()
+    let store = openStore(dir)
+    const run = async (v: number, ops: Op[]) => {
+      model.apply(v, ops)
+      assert.equal(toHex(await store.apply(v, ops)), toHex(model.root(v)), `root of version ${v}`)
+    }
+    await run(
+      1,
+      all.map((k) => ({ key: k, value: value(rng) })),
+    )
+    // Three deletes in node 0: now below the threshold, the delta has no node hashes.
+    await run(
+      2,
+      [0, 1, 2].map((n) => ({ key: all[n] as Uint8Array, value: null })),
+    )
+    await store.close()
+    // Reopened, the page is loaded from its base (hashes) and delta (none); node 0 must be rehashed.
+    store = openStore(dir)
+    try {
+      await run(3, [{ key: all[7] as Uint8Array, value: value(rng) }])
     } finally {
       await store.close()
     }

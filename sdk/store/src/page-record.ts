@@ -6,8 +6,11 @@
 //   child page  its hash (32)
 //   child node  nothing: its hash is recomputed from its slots when the page is loaded
 //   empty       nothing (a tombstone in a delta)
-// then, optionally, the folded copies of small child pages (see FOLD_MAX_BYTES):
-//   u8 count ‖ count × (u8 child slot i << 4 | j ‖ u16 length ‖ that child's base record)
+// then optional sections, in this order, each after a tag byte:
+//   0x02 child node hashes (pages of NODE_HASHES_MIN_BYTES+): u16 mask of child nodes ‖ their
+//        hashes (a base: every child node; a delta: those changed since its base)
+//   0x01 folded copies of small child pages (see FOLD_MAX_BYTES):
+//        u8 count ‖ count × (u8 child slot i << 4 | j ‖ u16 length ‖ that child's base record)
 import { type ByteWriter, getU16, getU32, getU64 } from './bytes.ts'
 import { EMPTY, LEAF, NODE, PAGE, type Page, POSITIONS, positionOf } from './page.ts'
 
@@ -26,6 +29,28 @@ export const FOLD_MAX_BYTES = 1024
 
 /** A folded child copy inside a record: the child's slot (i << 4 | j) and its record's bytes. */
 export type FoldedCopy = { slot: number; off: number; len: number }
+
+/**
+ * Records of a page whose base takes at least this many bytes also carry its child nodes' hashes.
+ * Loading a page otherwise rebuilds every child node's hash from its slots (15 keccaks each): at
+ * 10M keys a depth-4 page has ~150 keys in 16 child nodes, and once the tree outgrows the cache
+ * every update loads one. Small pages skip it (a few bytes on disk per update matter more there).
+ */
+export const NODE_HASHES_MIN_BYTES = 2048
+
+const TAG_FOLDED = 1
+const TAG_NODE_HASHES = 2
+
+/** What follows a record's entries: child node hashes (mask 0 = none; `hashesOff` = the first)
+ *  and folded child copies. */
+export type RecordTrailer = { hashMask: number; hashesOff: number; copies: FoldedCopy[] }
+
+/** Child node i changed since the page's base (its top slot or any of its slots). */
+function nodeChanged(page: Page, i: number): boolean {
+  if (page.isChanged(i)) return true
+  const first = 16 + 16 * i
+  return page.changedByte(first >> 3) !== 0 || page.changedByte((first >> 3) + 1) !== 0
+}
 
 export type PageRecordHeader = {
   version: number
@@ -127,7 +152,9 @@ function writeEntry(w: ByteWriter, page: Page, ni: number, s: number): void {
   } else if (k === PAGE) w.bytes(page.b, page.entryOff(ni, s), 32)
 }
 
-export function writePageRecord(w: ByteWriter, page: Page, delta: boolean): void {
+/** Writes a page's record: a base (every slot) or a cumulative delta; with `nodeHashes`, the
+ *  child node hashes too (the page must be hashed). */
+export function writePageRecord(w: ByteWriter, page: Page, delta: boolean, nodeHashes = false): void {
   w.u64(page.version)
   w.u8(page.pid.length)
   for (let i = 0; i < page.pid.length; i += 2) {
@@ -162,6 +189,14 @@ export function writePageRecord(w: ByteWriter, page: Page, delta: boolean): void
     }
   w.buf[countAt] = count >>> 8
   w.buf[countAt + 1] = count & 0xff
+  if (!nodeHashes) return
+  let mask = 0
+  for (let i = 0; i < 16; i++)
+    if (page.kind(0, i) === NODE && page.hasNode(1 + i) && (!delta || nodeChanged(page, i))) mask |= 1 << i
+  if (mask === 0) return
+  w.u8(TAG_NODE_HASHES)
+  w.u16(mask)
+  for (let i = 0; i < 16; i++) if (mask & (1 << i)) w.bytes(page.b, page.entryOff(0, i), 32)
 }
 
 const HEX = '0123456789abcdef'
@@ -225,28 +260,54 @@ function walkEntries(
   return p
 }
 
-/** The folded copies after a record's entries (from `off`, where the entries end, to `end`);
- *  null if that part is malformed. No bytes there means no copies. */
-export function readFoldedCopies(b: Uint8Array, off: number, end: number): FoldedCopy[] | null {
-  if (off === end) return []
-  const count = b[off] as number
-  let p = off + 1
-  const copies: FoldedCopy[] = []
-  for (let c = 0; c < count; c++) {
+/** The sections after a record's entries (from `off`, where the entries end, to `end`); null if
+ *  they are malformed. */
+export function readRecordTrailer(b: Uint8Array, off: number, end: number): RecordTrailer | null {
+  const t: RecordTrailer = { hashMask: 0, hashesOff: 0, copies: [] }
+  let p = off
+  if (p < end && b[p] === TAG_NODE_HASHES) {
     if (p + 3 > end) return null
-    const slot = b[p] as number
-    const len = getU16(b, p + 1)
-    p += 3
-    if (p + len > end) return null
-    copies.push({ slot, off: p, len })
-    p += len
+    t.hashMask = getU16(b, p + 1)
+    t.hashesOff = p + 3
+    let n = 0
+    for (let i = 0; i < 16; i++) if (t.hashMask & (1 << i)) n++
+    if (n === 0) return null
+    p += 3 + 32 * n
+    if (p > end) return null
   }
-  return count > 0 && p === end ? copies : null
+  if (p < end) {
+    if (b[p] !== TAG_FOLDED || p + 2 > end) return null
+    const count = b[p + 1] as number
+    p += 2
+    for (let c = 0; c < count; c++) {
+      if (p + 3 > end) return null
+      const slot = b[p] as number
+      const len = getU16(b, p + 1)
+      p += 3
+      if (p + len > end) return null
+      t.copies.push({ slot, off: p, len })
+      p += len
+    }
+    if (count === 0) return null
+  }
+  return p === end ? t : null
+}
+
+/** Applies the child node hashes of a page's records (its base's, then its delta's) once their
+ *  entries are applied: a base's hash counts only for a node unchanged since the base. */
+export function applyNodeHashes(page: Page, b: Uint8Array, t: RecordTrailer, fromBase: boolean): void {
+  let h = t.hashesOff
+  for (let i = 0; i < 16; i++) {
+    if (!(t.hashMask & (1 << i))) continue
+    if (page.kind(0, i) === NODE && page.hasNode(1 + i) && !(fromBase && nodeChanged(page, i))) page.loadNodeHash(i, b, h)
+    h += 32
+  }
 }
 
 /** Appends folded copies (slot, the child's record bytes) after a record's entries. */
 export function writeFoldedCopies(w: ByteWriter, copies: readonly [number, Uint8Array][]): void {
   if (copies.length === 0) return
+  w.u8(TAG_FOLDED)
   w.u8(copies.length)
   for (const [slot, bytes] of copies) {
     w.u8(slot)
@@ -296,5 +357,5 @@ export function forEachLeafLocation(
   const entriesEnd = walkEntries(b, h.entriesOff, end, h.count, (_pos, k, _payload, seg, voff, len) => {
     if (k === LEAF) fn(seg, voff, len)
   })
-  return entriesEnd >= 0 && readFoldedCopies(b, entriesEnd, end) !== null
+  return entriesEnd >= 0 && readRecordTrailer(b, entriesEnd, end) !== null
 }

@@ -217,6 +217,13 @@ export class Page {
     this.b[this.nodeOff(ni) + s] = kind
   }
 
+  /** Decoding: child node i's hash as stored in the record (src[off..off+32)); it is then known
+   *  without rehashing the node's slots. Call after the node's slots are loaded. */
+  loadNodeHash(i: number, src: Uint8Array, off: number): void {
+    this.b.set(src.subarray(off, off + 32), this.entryOff(0, i))
+    this.valid |= 1 << (1 + i)
+  }
+
   /** Decoding: drops child node i (its top slot is no longer a NODE). */
   dropNode(ni: number): void {
     this.setU16(NODES + 2 * ni, 0)

@@ -38,7 +38,9 @@ import {
   forEachLeafLocation,
   PAGE_BASE,
   PAGE_DELTA,
-  readFoldedCopies,
+  applyNodeHashes,
+  NODE_HASHES_MIN_BYTES,
+  readRecordTrailer,
   readPageRecordHeader,
   writeFoldedCopies,
   writePageRecord,
@@ -341,20 +343,22 @@ export class Store {
       parts.push([body, end, rec])
       page.baseVersion = rec.version
     }
-    if (!forWrite) page.compact()
-    page.modified = false
-    // The delta's copies are newer than the base's: later ones win.
+    // What follows the entries: child node hashes (applied after every entry, so a base's hash is
+    // used only for a node the delta did not change) and folded copies (the delta's win).
     const copies = new Map<number, [Uint8Array, number, number]>()
-    for (const [bytes, entriesEnd, from] of parts) {
-      const found = readFoldedCopies(bytes, entriesEnd, bytes.length)
-      if (!found)
+    parts.forEach(([bytes, entriesEnd, from], n) => {
+      const t = readRecordTrailer(bytes, entriesEnd, bytes.length)
+      if (!t)
         throw new CorruptFileError(
           this.log.fileOf(from.seg),
           from.off + entriesEnd,
-          `malformed folded child pages in page ${pid || '(root)'}@${from.version}`,
+          `malformed node hashes or folded child pages in page ${pid || '(root)'}@${from.version}`,
         )
-      for (const c of found) copies.set(c.slot, [bytes, c.off, c.len])
-    }
+      if (t.hashMask !== 0) applyNodeHashes(page, bytes, t, n < parts.length - 1)
+      for (const c of t.copies) copies.set(c.slot, [bytes, c.off, c.len])
+    })
+    if (!forWrite) page.compact()
+    page.modified = false
     for (const [slot, [bytes, off, len]] of copies) this.adoptFoldedCopy(page, slot, bytes, off, len)
     return page
   }
@@ -378,13 +382,14 @@ export class Store {
     if (this.cache.has(key)) return
     const child = new Page(pid, rec.version, Math.ceil(1.2 * len) + 1024)
     const entriesEnd = applyRecordEntries(child, bytes, h.entriesOff, off + len, h.count, false)
-    const nested = entriesEnd < 0 ? null : readFoldedCopies(bytes, entriesEnd, off + len)
-    if (!nested) return
+    const t = entriesEnd < 0 ? null : readRecordTrailer(bytes, entriesEnd, off + len)
+    if (!t) return
+    if (t.hashMask !== 0) applyNodeHashes(child, bytes, t, false)
     child.baseVersion = rec.version
     child.compact()
     child.modified = false
     this.cache.set(key, child)
-    for (const c of nested) this.adoptFoldedCopy(child, c.slot, bytes, c.off, c.len)
+    for (const c of t.copies) this.adoptFoldedCopy(child, c.slot, bytes, c.off, c.len)
   }
 
   /** Pages of `version` with their hashes computed (for proofs). */
@@ -519,7 +524,7 @@ export class Store {
       const asDelta = page.baseVersion >= 0 && delta <= base * this.deltaShare
       const bodyOff = block.frame(FRAME_PAGE, 0)
       const before = block.w.pos
-      writePageRecord(block.w, page, asDelta)
+      writePageRecord(block.w, page, asDelta, base >= NODE_HASHES_MIN_BYTES)
       writeFoldedCopies(block.w, this.foldedCopiesFor(page, asDelta, block.w, written, latest))
       const len = block.w.pos - before
       block.patchLength(bodyOff, len)
@@ -589,10 +594,12 @@ export class Store {
         if (here) {
           const [off, len, kind] = here
           if (kind === PAGE_BASE && len <= FOLD_MAX_BYTES) copies.push([(i << 4) | j, w.buf.slice(off, off + len)])
+          if (copies.length === 255) return copies
           continue
         }
         const bytes = this.committedBaseBytes(pid, latest)
         if (bytes) copies.push([(i << 4) | j, bytes])
+        if (copies.length === 255) return copies // the count is one byte
       }
     }
     return copies
@@ -605,7 +612,13 @@ export class Store {
     const rec = this.index.find(pid, latest)
     if (!rec || rec.kind !== PAGE_BASE || rec.len > FOLD_MAX_BYTES) return null
     const cached = this.cache.has(pid) ? this.cache.get(pid) : undefined
-    if (cached && cached.version === rec.version && !cached.modified) {
+    // (A page that big would carry node hashes, which need a hashed page: read it instead.)
+    if (
+      cached &&
+      cached.version === rec.version &&
+      !cached.modified &&
+      encodedSizes(cached).base < NODE_HASHES_MIN_BYTES
+    ) {
       const w = new ByteWriter(rec.len)
       writePageRecord(w, cached, false)
       // Its children did not change in this block either: none of them is in `written`.
