@@ -4,7 +4,7 @@
 // An entry is u16 (position << 2 | slot kind), then by kind:
 //   leaf        leaf hash (32) ‖ key (32) ‖ value segment, offset, length (LEB128 varints)
 //   child page  its hash (32)
-//   child node  nothing: its hash is recomputed from its slots when the page is loaded
+//   child node  nothing (its hash is in the node hashes section below, or recomputed from its slots)
 //   empty       nothing (a tombstone in a delta)
 // then optional sections, in this order, each after a tag byte:
 //   0x02 child node hashes (pages of NODE_HASHES_MIN_BYTES+): u16 mask of child nodes ‖ their
@@ -26,6 +26,15 @@ export const PAGE_DELTA = 1
  * authority; a copy is used only when its version is the child's newest record at that point.
  */
 export const FOLD_MAX_BYTES = 1024
+
+/**
+ * ...and only into a parent with at most this many child pages. The pages near the top (the root,
+ * the depth-2 pages: 256 children each at 1M keys) are rewritten every block with most of their
+ * children changed, so copies there would double the bytes written, and they stay cached anyway:
+ * the pages that need the copies are the bottom ones, with a few small children each (~0.5 at 1M
+ * keys, ~30 at 10M).
+ */
+export const FOLD_MAX_CHILDREN = 64
 
 /** A folded child copy inside a record: the child's slot (i << 4 | j) and its record's bytes. */
 export type FoldedCopy = { slot: number; off: number; len: number }
@@ -299,7 +308,8 @@ export function applyNodeHashes(page: Page, b: Uint8Array, t: RecordTrailer, fro
   let h = t.hashesOff
   for (let i = 0; i < 16; i++) {
     if (!(t.hashMask & (1 << i))) continue
-    if (page.kind(0, i) === NODE && page.hasNode(1 + i) && !(fromBase && nodeChanged(page, i))) page.loadNodeHash(i, b, h)
+    if (page.kind(0, i) === NODE && page.hasNode(1 + i) && !(fromBase && nodeChanged(page, i)))
+      page.loadNodeHash(i, b, h)
     h += 32
   }
 }

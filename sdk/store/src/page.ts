@@ -16,7 +16,8 @@
 // Entries are bump-allocated; space freed by deletes is reclaimed when the buffer is repacked.
 // A slot's position in the page is s for the top node and 16 + 16*i + j for slot j of child node i.
 // Slot hashes are stored (leaf hashes on disk too), so loading a page costs no leaf hashing; child
-// node hashes are not on disk and are recomputed from their slots the first time they are needed.
+// node hashes are on disk only for big pages (page-record.ts NODE_HASHES_MIN_BYTES); otherwise they
+// are recomputed from their slots the first time they are needed.
 import { putU32 } from './bytes.ts'
 import { hashPairInto } from './hash.ts'
 

@@ -32,16 +32,17 @@ import { EMPTY, LEAF, NODE, nibble, PAGE, Page, positionOf } from './page.ts'
 import { PageCache } from './page-cache.ts'
 import { PageIndex, type PageRecord } from './page-index.ts'
 import {
+  applyNodeHashes,
   applyRecordEntries,
   encodedSizes,
   FOLD_MAX_BYTES,
+  FOLD_MAX_CHILDREN,
   forEachLeafLocation,
+  NODE_HASHES_MIN_BYTES,
   PAGE_BASE,
   PAGE_DELTA,
-  applyNodeHashes,
-  NODE_HASHES_MIN_BYTES,
-  readRecordTrailer,
   readPageRecordHeader,
+  readRecordTrailer,
   writeFoldedCopies,
   writePageRecord,
 } from './page-record.ts'
@@ -585,6 +586,10 @@ export class Store {
     latest: number,
   ): [number, Uint8Array][] {
     const copies: [number, Uint8Array][] = []
+    let children = 0
+    for (let i = 0; i < 16; i++)
+      if (page.kind(0, i) === NODE) for (let j = 0; j < 16; j++) if (page.kind(1 + i, j) === PAGE) children++
+    if (children > FOLD_MAX_CHILDREN) return copies
     for (let i = 0; i < 16; i++) {
       if (page.kind(0, i) !== NODE) continue
       for (let j = 0; j < 16; j++) {
@@ -594,12 +599,10 @@ export class Store {
         if (here) {
           const [off, len, kind] = here
           if (kind === PAGE_BASE && len <= FOLD_MAX_BYTES) copies.push([(i << 4) | j, w.buf.slice(off, off + len)])
-          if (copies.length === 255) return copies
           continue
         }
         const bytes = this.committedBaseBytes(pid, latest)
         if (bytes) copies.push([(i << 4) | j, bytes])
-        if (copies.length === 255) return copies // the count is one byte
       }
     }
     return copies
