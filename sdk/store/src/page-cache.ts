@@ -47,6 +47,11 @@ export class PageCache {
     return this.map.has(key)
   }
 
+  /** The page under `key`, without counting as a use. */
+  peek(key: string): Page | undefined {
+    return this.map.get(key)
+  }
+
   /** Removes and returns the page under `key` (a page taken out to be edited). */
   take(key: string): Page | undefined {
     const p = this.map.get(key)

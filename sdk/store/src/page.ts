@@ -72,6 +72,9 @@ export class Page {
   /** What the page cache counted for this page when it entered (see PageCache). */
   cachedBytes = 0
   b: Uint8Array
+  /** This page's newest record when that is a base of at most FOLD_MAX_BYTES (its parent's
+   *  records carry a copy of it), else null. */
+  foldBytes: Uint8Array | null = null
   private used: number
   /** Bit ni: node ni's hash is known (child nodes: in the top node's entry; top: at PAGE_HASH). */
   private valid = 0
@@ -89,7 +92,21 @@ export class Page {
 
   /** Approximate bytes held, for the cache budget. */
   memoryBytes(): number {
-    return PAGE_OVERHEAD + this.b.length
+    return PAGE_OVERHEAD + this.b.length + (this.foldBytes?.length ?? 0)
+  }
+
+  /** Number of child pages (PAGE slots of the child nodes). */
+  childPageCount(): number {
+    const b = this.b
+    const top = this.nodeOff(0)
+    let n = 0
+    for (let i = 0; i < 16; i++) {
+      if (b[top + i] !== NODE) continue
+      const no = this.nodeOff(1 + i)
+      if (no === 0) continue
+      for (let s = 0; s < 16; s++) if (b[no + s] === PAGE) n++
+    }
+    return n
   }
 
   // ── layout helpers ─────────────────────────────────────────────────────────────────────────────

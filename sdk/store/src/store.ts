@@ -5,7 +5,7 @@
 //   snapshot(version?)        pins a version against pruning; readers never wait for a commit
 //   prune(below)              drops history below a version and garbage-collects the log
 import fs from 'node:fs'
-import { ByteWriter, getU32, putU32, putU64 } from './bytes.ts'
+import { ByteWriter, getU32, getU64, putU32, putU64 } from './bytes.ts'
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { DirLock } from './dir-lock.ts'
 import {
@@ -343,6 +343,7 @@ export class Store {
         )
       parts.push([body, end, rec])
       page.baseVersion = rec.version
+      if (rec.len <= FOLD_MAX_BYTES) page.foldBytes = body
     }
     // What follows the entries: child node hashes (applied after every entry, so a base's hash is
     // used only for a node the delta did not change) and folded copies (the delta's win).
@@ -389,6 +390,7 @@ export class Store {
     child.baseVersion = rec.version
     child.compact()
     child.modified = false
+    child.foldBytes = bytes.slice(off, off + len)
     this.cache.set(key, child)
     for (const c of t.copies) this.adoptFoldedCopy(child, c.slot, bytes, c.off, c.len)
   }
@@ -517,7 +519,6 @@ export class Store {
     // Each page's record is written right after the page is hashed, while its data is still in
     // the CPU caches (a second pass over ~10k pages costs mostly cache misses).
     const records: [Page, number, number, number][] = []
-    const written = new Map<string, [number, number, number]>() // pid → this block's record (off, len, kind)
     let encodeMs = 0
     const encode = (page: Page) => {
       const e0 = performance.now()
@@ -526,15 +527,16 @@ export class Store {
       const bodyOff = block.frame(FRAME_PAGE, 0)
       const before = block.w.pos
       writePageRecord(block.w, page, asDelta, base >= NODE_HASHES_MIN_BYTES)
-      writeFoldedCopies(block.w, this.foldedCopiesFor(page, asDelta, block.w, written, latest))
+      writeFoldedCopies(block.w, this.foldedCopiesFor(page, asDelta, ws.pages, latest))
       const len = block.w.pos - before
+      // A small base is kept with the page: its parent's records copy it (FOLD_MAX_BYTES).
+      page.foldBytes = !asDelta && len <= FOLD_MAX_BYTES ? block.w.buf.slice(before, before + len) : null
       block.patchLength(bodyOff, len)
       if (!asDelta) {
         page.baseVersion = version
         page.clearChanged()
       }
       records.push([page, bodyOff, len, asDelta ? PAGE_DELTA : PAGE_BASE])
-      written.set(page.pid, [before, len, asDelta ? PAGE_DELTA : PAGE_BASE])
       encodeMs += performance.now() - e0
     }
     const root =
@@ -581,53 +583,34 @@ export class Store {
   private foldedCopiesFor(
     page: Page,
     asDelta: boolean,
-    w: ByteWriter,
-    written: Map<string, [number, number, number]>,
+    working: Map<string, Page>,
     latest: number,
   ): [number, Uint8Array][] {
     const copies: [number, Uint8Array][] = []
-    let children = 0
-    for (let i = 0; i < 16; i++)
-      if (page.kind(0, i) === NODE) for (let j = 0; j < 16; j++) if (page.kind(1 + i, j) === PAGE) children++
-    if (children > FOLD_MAX_CHILDREN) return copies
+    const children = page.childPageCount()
+    if (children === 0 || children > FOLD_MAX_CHILDREN) return copies
     for (let i = 0; i < 16; i++) {
       if (page.kind(0, i) !== NODE) continue
       for (let j = 0; j < 16; j++) {
         if (page.kind(1 + i, j) !== PAGE || (asDelta && !page.isChanged(positionOf(1 + i, j)))) continue
-        const pid = childPid(page, i, j)
-        const here = written.get(pid)
-        if (here) {
-          const [off, len, kind] = here
-          if (kind === PAGE_BASE && len <= FOLD_MAX_BYTES) copies.push([(i << 4) | j, w.buf.slice(off, off + len)])
-          continue
-        }
-        const bytes = this.committedBaseBytes(pid, latest)
+        const bytes = this.foldSource(childPid(page, i, j), working, latest)
         if (bytes) copies.push([(i << 4) | j, bytes])
       }
     }
     return copies
   }
 
-  /** The bytes of page `pid`'s newest committed record if it is a base small enough to fold:
-   *  re-encoded from the cached page when that is the same version (encoding is deterministic;
-   *  the length is checked too), read from the log otherwise. */
-  private committedBaseBytes(pid: string, latest: number): Uint8Array | null {
+  /** The bytes of page `pid`'s newest record if it is a base small enough to fold: the record it
+   *  just got in this block, or its committed one — kept with the page object when it is in memory
+   *  (checked against the index: same length, same version in its header), read from the log
+   *  otherwise. */
+  private foldSource(pid: string, working: Map<string, Page>, latest: number): Uint8Array | null {
+    const page = working.get(pid) ?? this.cache.peek(pid)
+    if (page?.modified) return page.foldBytes // encoded just before its parent, in this block
     const rec = this.index.find(pid, latest)
     if (!rec || rec.kind !== PAGE_BASE || rec.len > FOLD_MAX_BYTES) return null
-    const cached = this.cache.has(pid) ? this.cache.get(pid) : undefined
-    // (A page that big would carry node hashes, which need a hashed page: read it instead.)
-    if (
-      cached &&
-      cached.version === rec.version &&
-      !cached.modified &&
-      encodedSizes(cached).base < NODE_HASHES_MIN_BYTES
-    ) {
-      const w = new ByteWriter(rec.len)
-      writePageRecord(w, cached, false)
-      // Its children did not change in this block either: none of them is in `written`.
-      writeFoldedCopies(w, this.foldedCopiesFor(cached, false, w, new Map(), latest))
-      if (w.pos === rec.len) return w.buf.slice(0, w.pos)
-    }
+    const kept = page?.foldBytes
+    if (kept && kept.length === rec.len && getU64(kept, 0) === rec.version) return kept
     return this.log.read(rec.seg, rec.off, rec.len)
   }
 
