@@ -34,7 +34,7 @@ type Keys = { all: Uint8Array[]; deep: Uint8Array[]; warm: Map<string, Uint8Arra
 
 /**
  * Groups under a few depth-2 prefixes: each group is a depth-4 page with 8 keys of its own, a
- * depth-6 page of 3 keys and, in every other group, a depth-8 page of 2 keys inside it. `warm`
+ * depth-6 page of 5 keys and, in every other group, a depth-8 page of 2 keys inside it. `warm`
  * gives, per deep key, a key under the same depth-2 page but another depth-4 page (reading it
  * caches the pages above depth 4 without touching the deep key's depth-4 page).
  */
@@ -50,7 +50,7 @@ function craftKeys(rng: Sfc32, groups: number): Keys {
     p4[1] = g // distinct depth-4 prefixes per group (nibbles 2-3)
     const own = Array.from({ length: 8 }, () => keyWithPrefix(rng, p4, 4))
     const p6 = keyWithPrefix(rng, p4, 4)
-    const six = Array.from({ length: 3 }, () => keyWithPrefix(rng, p6, 6))
+    const six = Array.from({ length: 5 }, () => keyWithPrefix(rng, p6, 6))
     const eight = g % 2 === 0 ? Array.from({ length: 2 }, () => keyWithPrefix(rng, six[0] as Uint8Array, 8)) : []
     all.push(...own, ...six, ...eight)
     const other = firstOf.get(toHex(top.subarray(0, 1)))
@@ -121,8 +121,12 @@ describe('folded small child pages', () => {
     await store.apply(1, load)
     const deepSet = new Set(keys.deep.map(toHex))
     const shallow = keys.all.filter((k) => !deepSet.has(toHex(k)))
+    // Version 2 also changes one key of each depth-6 page (a 1-of-5 change would fit a delta, but
+    // a small page is always written whole so that it can be folded).
     for (let v = 2; v <= 4; v++) {
       const ops: Op[] = shallow.filter(() => rng.below(4) === 0).map((key) => ({ key, value: value(rng) }))
+      if (v === 2)
+        for (let d = 0; d < keys.deep.length; d += 7) ops.push({ key: keys.deep[d] as Uint8Array, value: value(rng) })
       model.apply(v, ops)
       await store.apply(v, ops)
     }

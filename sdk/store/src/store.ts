@@ -523,7 +523,10 @@ export class Store {
     const encode = (page: Page) => {
       const e0 = performance.now()
       const { base, delta } = encodedSizes(page)
-      const asDelta = page.baseVersion >= 0 && delta <= base * this.deltaShare
+      // A small page is always written whole: only a base can be folded into its parent's records,
+      // and a delta would cost it a second read (the 10M-key run found depth-6 pages of 4+ keys
+      // written as deltas, p99 5 reads).
+      const asDelta = page.baseVersion >= 0 && base > FOLD_MAX_BYTES && delta <= base * this.deltaShare
       const bodyOff = block.frame(FRAME_PAGE, 0)
       const before = block.w.pos
       writePageRecord(block.w, page, asDelta, base >= NODE_HASHES_MIN_BYTES)
