@@ -135,18 +135,23 @@ export function encodedSizes(page: Page): { base: number; delta: number } {
     }
   }
   let delta = 0
+  forEachChanged(page, (ni, s) => {
+    delta += entryBytes(page, ni, s, page.kind(ni, s))
+  })
+  return { base, delta }
+}
+
+/** Calls fn(node, slot) for every position changed since the page's base, in position order. */
+function forEachChanged(page: Page, fn: (ni: number, s: number) => void): void {
   for (let byte = 0; byte < POSITIONS >> 3; byte++) {
     const m = page.changedByte(byte)
     if (m === 0) continue
     for (let bit = 0; bit < 8; bit++) {
       if (!(m & (1 << bit))) continue
       const pos = 8 * byte + bit
-      const ni = nodeOfPos(pos)
-      const s = slotOf(pos)
-      delta += entryBytes(page, ni, s, page.kind(ni, s))
+      fn(nodeOfPos(pos), slotOf(pos))
     }
   }
-  return { base, delta }
 }
 
 function writeEntry(w: ByteWriter, page: Page, ni: number, s: number): void {
@@ -176,18 +181,12 @@ export function writePageRecord(w: ByteWriter, page: Page, delta: boolean, nodeH
   const countAt = w.pos
   w.u16(0)
   let count = 0
-  if (delta) {
-    for (let byte = 0; byte < POSITIONS >> 3; byte++) {
-      const m = page.changedByte(byte)
-      if (m === 0) continue
-      for (let bit = 0; bit < 8; bit++) {
-        if (!(m & (1 << bit))) continue
-        const pos = 8 * byte + bit
-        writeEntry(w, page, nodeOfPos(pos), slotOf(pos))
-        count++
-      }
-    }
-  } else
+  if (delta)
+    forEachChanged(page, (ni, s) => {
+      writeEntry(w, page, ni, s)
+      count++
+    })
+  else
     for (let ni = 0; ni < 17; ni++) {
       if (!page.hasNode(ni)) continue
       for (let s = 0; s < 16; s++)
