@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { keccak256, toHex } from '@spnkit/crypto'
 import { CHECKPOINT_FILE } from './checkpoint.ts'
 import { type Op, openStore, type Store, verifyProof } from './index.ts'
 import { Sfc32 } from './testing/prng.ts'
+import { tempDirs } from './testing/temp-dirs.ts'
 
-const dirs: string[] = []
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'spnkit-store-ckpt-'))
-  dirs.push(d)
-  return d
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+const tmp = tempDirs('spnkit-store-ckpt-')
 
 const keyOf = (i: number) => keccak256(new Uint8Array([i & 255, i >> 8, 0x6b]))
 const OPTS = { segmentBytes: 32 << 10 }

@@ -1,24 +1,14 @@
 // Small child pages folded into their parent's records (page-record.ts FOLD_MAX_BYTES): a cold
 // read of a key in a deep page costs at most 3 reads, and the copies never return stale data.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { equalBytes, toHex } from '@spnkit/crypto'
 import { type Op, openStore, type Store, verifyProof } from './index.ts'
 import { Sfc32 } from './testing/prng.ts'
 import { ReferenceModel } from './testing/reference.ts'
+import { tempDirs } from './testing/temp-dirs.ts'
 
-const dirs: string[] = []
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'spnkit-store-fold-'))
-  dirs.push(d)
-  return d
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+const tmp = tempDirs('spnkit-store-fold-')
 
 /** A random key whose first `nibbles` nibbles are those of `prefix`. */
 function keyWithPrefix(rng: Sfc32, prefix: Uint8Array, nibbles: number): Uint8Array {

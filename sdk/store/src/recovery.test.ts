@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict'
-import {
-  appendFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs'
-import os from 'node:os'
+import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { keccak256, toHex } from '@spnkit/crypto'
 import { CorruptFileError, openStore } from './index.ts'
+import { tempDirs } from './testing/temp-dirs.ts'
 
-const dirs: string[] = []
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'spnkit-store-recovery-'))
-  dirs.push(d)
-  return d
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+const tmp = tempDirs('spnkit-store-recovery-')
 
 const keyOf = (i: number) => keccak256(new Uint8Array([i, 0x33]))
 

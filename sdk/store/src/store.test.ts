@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { equalBytes, keccak256, toHex } from '@spnkit/crypto'
 import { InvalidInputError, type Op, openStore, UnknownVersionError, VersionPrunedError, verifyProof } from './index.ts'
 import { Sfc32 } from './testing/prng.ts'
 import { ReferenceModel } from './testing/reference.ts'
+import { tempDirs } from './testing/temp-dirs.ts'
 
-const dirs: string[] = []
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'spnkit-store-test-'))
-  dirs.push(d)
-  return d
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+const tmp = tempDirs('spnkit-store-test-')
 
 const keyOf = (i: number) => keccak256(new Uint8Array([i & 255, (i >> 8) & 255, (i >> 16) & 255, 0x5a]))
 
